@@ -1,0 +1,534 @@
+# The task-token callback: a STANDARD state machine sends each task's token to an SQS queue and
+# waits; a Java Lambda (SQS event source, SnapStart alias) does the work and calls back with
+# SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Build the jar first:
+#   (cd lambda && ./mvnw -q package)   ->   lambda/target/callback-worker.jar
+
+terraform {
+  required_version = ">= 1.6"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = var.tags
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+
+  worker_name        = "${var.name_prefix}-worker"
+  state_machine_name = "${var.name_prefix}-callback"
+
+  # Built from its parts rather than read from the resource: the state machine's own role trusts
+  # only this state machine, and the role must exist before the state machine does.
+  state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
+
+  # The shaded jar from lambda/pom.xml (shade finalName "callback-worker", in target/).
+  worker_jar     = "${path.module}/lambda/target/callback-worker.jar"
+  worker_handler = "io.sfncallback.worker.CallbackHandler::handleRequest"
+  demo_processor = "io.sfncallback.worker.processor.DemoProcessor"
+
+  # AWS: "set the source queue's visibility timeout to at least six times the timeout that you
+  # configure on your function" (so Lambda can retry a throttled batch before the message
+  # reappears), and records wait up to the batching window before the invocation starts.
+  # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  tasks_visibility_timeout_seconds = 6 * var.lambda_timeout_seconds + var.batching_window_seconds
+
+  # Empty without alarm_email: the alarms then only show in the CloudWatch console.
+  alarm_actions = aws_sns_topic.alarms[*].arn
+}
+
+# ---------------------------------------------------------------------------------------------
+# Queues: tasks (Step Functions -> worker) and its dead-letter queue
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_sqs_queue" "dead_letters" {
+  name                      = "${var.name_prefix}-dead-letters"
+  message_retention_seconds = var.dlq_message_retention_seconds
+  sqs_managed_sse_enabled   = true
+
+  lifecycle {
+    # A standard queue keeps a message's original enqueue time when it moves to the DLQ, so a
+    # shorter DLQ retention would delete dead letters before anyone looks at them.
+    # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+    precondition {
+      condition     = var.dlq_message_retention_seconds >= var.message_retention_seconds
+      error_message = "dlq_message_retention_seconds (${var.dlq_message_retention_seconds}) must be at least message_retention_seconds (${var.message_retention_seconds})."
+    }
+  }
+}
+
+resource "aws_sqs_queue" "tasks" {
+  name                       = "${var.name_prefix}-tasks"
+  visibility_timeout_seconds = local.tasks_visibility_timeout_seconds
+  message_retention_seconds  = var.message_retention_seconds
+  sqs_managed_sse_enabled    = true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dead_letters.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+}
+
+# Only the tasks queue may use the DLQ as its dead-letter queue.
+resource "aws_sqs_queue_redrive_allow_policy" "dead_letters" {
+  queue_url = aws_sqs_queue.dead_letters.id
+
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.tasks.arn]
+  })
+}
+
+resource "aws_sqs_queue_policy" "tasks" {
+  queue_url = aws_sqs_queue.tasks.id
+  policy    = data.aws_iam_policy_document.tasks_queue.json
+}
+
+resource "aws_sqs_queue_policy" "dead_letters" {
+  queue_url = aws_sqs_queue.dead_letters.id
+  policy    = data.aws_iam_policy_document.dead_letters_queue.json
+}
+
+# The Deny names every SQS action ("sqs:*") on purpose: a Deny that listed actions would let
+# through any action SQS adds later. Grants (Allow) never use wildcards.
+data "aws_iam_policy_document" "tasks_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.tasks.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "dead_letters_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.dead_letters.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Worker: Lambda function, published version with SnapStart, alias, SQS event source
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "worker" {
+  name              = "/aws/lambda/${local.worker_name}"
+  retention_in_days = var.log_retention_days
+}
+
+data "aws_iam_policy_document" "worker_assume" {
+  statement {
+    sid     = "LambdaAssumesRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "worker" {
+  # IAM names are global to the account: the region keeps two regional stacks apart.
+  name               = "${var.name_prefix}-worker-${local.region}"
+  description        = "Callback worker ${local.worker_name}: consumes the tasks queue and reports to Step Functions."
+  assume_role_policy = data.aws_iam_policy_document.worker_assume.json
+}
+
+data "aws_iam_policy_document" "worker" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.worker.arn}:*"]
+  }
+
+  # What the SQS event source mapping needs (ReceiveMessage, DeleteMessage, GetQueueAttributes),
+  # plus ChangeMessageVisibility: the worker gives failed records a short retry delay.
+  # https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+  statement {
+    sid       = "ConsumeTasksQueue"
+    effect    = "Allow"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+    resources = [aws_sqs_queue.tasks.arn]
+  }
+
+  # The Service Authorization Reference lists no resource type for these three actions, but
+  # Step Functions authorizes a callback-pattern token against the state machine that issued it
+  # (AccessDenied messages name "on resource: arn:...:stateMachine:<name>"), so the grant is
+  # scoped to this state machine. See docs/deploy.md, "Permissions".
+  statement {
+    sid       = "ReportTaskResults"
+    effect    = "Allow"
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
+    resources = [aws_sfn_state_machine.callback.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "worker" {
+  name   = "callback-worker"
+  role   = aws_iam_role.worker.id
+  policy = data.aws_iam_policy_document.worker.json
+}
+
+# X-Ray's write actions take no resource ARN ("*" only).
+data "aws_iam_policy_document" "worker_xray" {
+  statement {
+    sid       = "WriteTraces"
+    effect    = "Allow"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "worker_xray" {
+  count = var.lambda_tracing_enabled ? 1 : 0
+
+  name   = "xray"
+  role   = aws_iam_role.worker.id
+  policy = data.aws_iam_policy_document.worker_xray.json
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = local.worker_name
+  description   = "Completes Step Functions waitForTaskToken tasks from ${aws_sqs_queue.tasks.name}."
+  role          = aws_iam_role.worker.arn
+  runtime       = var.lambda_runtime
+  architectures = [var.lambda_architecture]
+  handler       = local.worker_handler
+  memory_size   = var.lambda_memory_mb
+  timeout       = var.lambda_timeout_seconds
+  filename      = local.worker_jar
+  # Without the jar the precondition below says how to build it (filebase64sha256 would only
+  # say that the file is missing).
+  source_code_hash = fileexists(local.worker_jar) ? filebase64sha256(local.worker_jar) : null
+  # SnapStart snapshots published versions only; the alias below follows each new version.
+  publish = true
+
+  environment {
+    variables = {
+      HEARTBEAT_INTERVAL_SECONDS = tostring(var.heartbeat_interval_seconds)
+      MAX_RECEIVE_COUNT          = tostring(var.max_receive_count)
+      RETRY_DELAY_SECONDS        = tostring(var.retry_delay_seconds)
+      TASKS_QUEUE_URL            = aws_sqs_queue.tasks.url
+      MAX_CONCURRENT_RECORDS     = tostring(var.max_concurrent_records)
+      PROCESSOR_CLASS            = coalesce(var.processor_class, local.demo_processor)
+    }
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.worker.name
+    application_log_level = var.lambda_application_log_level
+    system_log_level      = var.lambda_system_log_level
+  }
+
+  snap_start {
+    apply_on = "PublishedVersions"
+  }
+
+  tracing_config {
+    mode = var.lambda_tracing_enabled ? "Active" : "PassThrough"
+  }
+
+  depends_on = [aws_iam_role_policy.worker, aws_iam_role_policy.worker_xray]
+
+  lifecycle {
+    precondition {
+      condition     = fileexists(local.worker_jar)
+      error_message = "The worker jar ${local.worker_jar} does not exist: build it first with (cd lambda && ./mvnw -q package)."
+    }
+  }
+}
+
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  description      = "The published version the SQS event source invokes (SnapStart needs a version)."
+  function_name    = aws_lambda_function.worker.function_name
+  function_version = aws_lambda_function.worker.version
+}
+
+resource "aws_lambda_event_source_mapping" "tasks" {
+  event_source_arn                   = aws_sqs_queue.tasks.arn
+  function_name                      = aws_lambda_alias.live.arn
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.batching_window_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = var.max_concurrency
+  }
+
+  # Lambda checks the role's SQS permissions when the mapping is created.
+  depends_on = [aws_iam_role_policy.worker]
+
+  lifecycle {
+    # "When you set BatchSize to a value greater than 10, you must set
+    # MaximumBatchingWindowInSeconds to at least 1."
+    # https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+    precondition {
+      condition     = var.batch_size <= 10 || var.batching_window_seconds >= 1
+      error_message = "batch_size ${var.batch_size} is above 10, which needs batching_window_seconds >= 1 (it is ${var.batching_window_seconds})."
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# State machine
+# ---------------------------------------------------------------------------------------------
+
+# Step Functions delivers logs through CloudWatch Logs vended delivery; the /aws/vendedlogs/
+# prefix keeps the account's log resource policy small.
+resource "aws_cloudwatch_log_group" "state_machine" {
+  name              = "/aws/vendedlogs/states/${local.state_machine_name}"
+  retention_in_days = var.log_retention_days
+}
+
+data "aws_iam_policy_document" "state_machine_assume" {
+  statement {
+    sid     = "StepFunctionsAssumesRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+
+    # Confused-deputy protection: only this account's state machine of this name.
+    # https://docs.aws.amazon.com/step-functions/latest/dg/cross-service-confused-deputy-prevention.html
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.state_machine_arn, "${local.state_machine_arn}:*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  name               = "${var.name_prefix}-states-${local.region}"
+  description        = "State machine ${local.state_machine_name}: sends task tokens to the tasks queue."
+  assume_role_policy = data.aws_iam_policy_document.state_machine_assume.json
+}
+
+data "aws_iam_policy_document" "state_machine" {
+  statement {
+    sid       = "SendTaskTokens"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.tasks.arn]
+  }
+
+  # Log delivery for Step Functions takes "*": these CloudWatch Logs actions have no
+  # resource-level permissions. This is the list AWS documents for the execution role.
+  # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+  statement {
+    sid    = "DeliverExecutionLogs"
+    effect = "Allow"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  name   = "callback-state-machine"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine.json
+}
+
+# X-Ray for Step Functions: the four actions AWS lists, none of which take a resource ARN.
+# https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+data "aws_iam_policy_document" "state_machine_xray" {
+  statement {
+    sid       = "WriteTraces"
+    effect    = "Allow"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "state_machine_xray" {
+  count = var.state_machine_tracing_enabled ? 1 : 0
+
+  name   = "xray"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine_xray.json
+}
+
+resource "aws_sfn_state_machine" "callback" {
+  name     = local.state_machine_name
+  type     = "STANDARD"
+  role_arn = aws_iam_role.state_machine.arn
+
+  definition = templatefile("${path.module}/statemachine.asl.json", {
+    partition         = local.partition
+    queue_url         = aws_sqs_queue.tasks.url
+    heartbeat_seconds = var.task_heartbeat_seconds
+    timeout_seconds   = var.task_timeout_seconds
+  })
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.state_machine.arn}:*"
+    include_execution_data = var.state_machine_include_execution_data
+    level                  = var.state_machine_log_level
+  }
+
+  tracing_configuration {
+    enabled = var.state_machine_tracing_enabled
+  }
+
+  # Step Functions checks the log delivery permissions when it creates the state machine.
+  depends_on = [aws_iam_role_policy.state_machine, aws_iam_role_policy.state_machine_xray]
+
+  lifecycle {
+    precondition {
+      condition     = var.task_heartbeat_seconds < var.task_timeout_seconds
+      error_message = "task_heartbeat_seconds (${var.task_heartbeat_seconds}) must be less than task_timeout_seconds (${var.task_timeout_seconds})."
+    }
+
+    precondition {
+      condition     = var.heartbeat_interval_seconds * 3 <= var.task_heartbeat_seconds
+      error_message = "heartbeat_interval_seconds (${var.heartbeat_interval_seconds}) must be at most a third of task_heartbeat_seconds (${var.task_heartbeat_seconds}), so one lost heartbeat does not time the task out."
+    }
+
+    # A retried record is silent until the worker picks it up again, after the retry delay and
+    # up to one batching window: the task's heartbeat clock must outlast both.
+    precondition {
+      condition     = var.retry_delay_seconds + var.batching_window_seconds < var.task_heartbeat_seconds
+      error_message = "retry_delay_seconds (${var.retry_delay_seconds}) + batching_window_seconds (${var.batching_window_seconds}) must be less than task_heartbeat_seconds (${var.task_heartbeat_seconds}), or a retried task times out before the worker sees it again."
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------------------------
+
+# No KMS key on the topic: CloudWatch alarms cannot publish to a topic encrypted with the
+# AWS-managed SNS key.
+resource "aws_sns_topic" "alarms" {
+  count = var.alarm_email == null ? 0 : 1
+
+  name = "${var.name_prefix}-alarms"
+}
+
+resource "aws_sns_topic_subscription" "alarm_email" {
+  count = var.alarm_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alarms[0].arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letters" {
+  alarm_name          = "${var.name_prefix}-dead-letters-not-empty"
+  alarm_description   = "Messages in ${aws_sqs_queue.dead_letters.name}: the worker could not use them (no usable task token, or failed max_receive_count times). Inspect them, then redrive or delete."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.dead_letters.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  # SQS stops sending metrics for a queue that has been empty and idle for six hours.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = local.alarm_actions
+  ok_actions         = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "executions_failed" {
+  alarm_name          = "${var.name_prefix}-executions-failed"
+  alarm_description   = "Executions of ${aws_sfn_state_machine.callback.name} failed: a worker reported a failure, or a task timed out (the TimedOut state)."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsFailed"
+  dimensions          = { StateMachineArn = aws_sfn_state_machine.callback.arn }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "executions_timed_out" {
+  alarm_name          = "${var.name_prefix}-executions-timed-out"
+  alarm_description   = "Executions of ${aws_sfn_state_machine.callback.name} hit an execution-level timeout."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsTimedOut"
+  dimensions          = { StateMachineArn = aws_sfn_state_machine.callback.arn }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
