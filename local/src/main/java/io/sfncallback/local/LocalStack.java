@@ -1,0 +1,215 @@
+package io.sfncallback.local;
+
+import io.sfncallback.local.api.Arns;
+import io.sfncallback.local.api.ApiException;
+import io.sfncallback.local.api.CallbackLedger;
+import io.sfncallback.local.api.SfnApi;
+import io.sfncallback.local.api.SfnHttpServer;
+import io.sfncallback.local.api.StateMachines;
+import io.sfncallback.local.asl.DefinitionParser;
+import io.sfncallback.local.asl.InvalidDefinitionException;
+import io.sfncallback.local.asl.TemplateRenderer;
+import io.sfncallback.local.config.LocalStackConfig;
+import io.sfncallback.local.engine.ExecutionEngine;
+import io.sfncallback.local.engine.SqsMessageSender;
+import io.sfncallback.local.engine.StateMachine;
+import io.sfncallback.local.esm.EventSourceMapping;
+import io.sfncallback.local.esm.FunctionSettings;
+import io.sfncallback.local.esm.LogSink;
+import io.sfncallback.local.esm.WorkerFunction;
+import io.sfncallback.local.sqs.EmbeddedSqs;
+import io.sfncallback.local.sqs.Queues;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The whole callback loop in one process: ElasticMQ with the tasks queue and its DLQ, the Step Functions endpoint
+ * with the project's state machine, and the event source mapping that runs the worker jar. Closing it stops
+ * everything in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The credentials the SDKs use locally; nothing checks them. */
+    public static final String LOCAL_CREDENTIAL = "local";
+
+    private final LocalStackConfig config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private EmbeddedSqs sqsServer;
+    private SqsClient sqs;
+    private Queues queues;
+    private SfnHttpServer sfnServer;
+    private StateMachines stateMachines;
+    private final CallbackLedger ledger = new CallbackLedger();
+    private EventSourceMapping mapping;
+    private String stateMachineArn;
+
+    private LocalStack(LocalStackConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts the stack. {@code progress} hears what is being started; {@code workerLog} gets the worker's log
+     * lines. On failure everything already started is stopped again.
+     */
+    public static LocalStack start(LocalStackConfig config, LogSink workerLog, Consumer<String> progress)
+            throws Exception {
+        LocalStack stack = new LocalStack(config);
+        try {
+            stack.startAll(workerLog, progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(LogSink workerLog, Consumer<String> progress) throws Exception {
+        useLocalCredentials();
+        progress.accept("starting SQS (ElasticMQ) on " + config.host() + ":" + portText(config.sqsPort()));
+        sqsServer = own(EmbeddedSqs.start(config.host(), config.sqsPort(), config.region(), config.accountId()));
+        sqs = own(sqsClient(sqsServer.endpoint(), config.region()));
+        queues = Queues.create(sqs, config.tasksQueueName(), config.deadLetterQueueName(),
+                config.visibilityTimeoutSeconds(), config.maxReceiveCount());
+        progress.accept("created " + queues.tasksQueueUrl() + " (visibility timeout " + config.visibilityTimeoutSeconds()
+                + " s, redrive to " + config.deadLetterQueueName() + " after " + config.maxReceiveCount() + " receives)");
+
+        progress.accept("starting Step Functions on " + config.host() + ":" + portText(config.sfnPort()));
+        Arns arns = new Arns("aws", config.region(), config.accountId());
+        Clock clock = Clock.systemUTC();
+        ExecutionEngine engine = own(new ExecutionEngine(clock, new SqsMessageSender(sqs), config.region()));
+        stateMachines = new StateMachines(arns, clock, new DefinitionParser());
+        sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
+                new SfnApi(arns, stateMachines, engine, ledger)));
+        StateMachine machine = createProjectStateMachine();
+        stateMachineArn = machine.arn();
+        progress.accept("created state machine " + stateMachineArn);
+
+        progress.accept("loading the worker " + config.workerJar());
+        FunctionSettings function = new FunctionSettings(config.workerJar(), config.handlerClass(),
+                config.functionName(), workerEnvironment(), config.lambdaTimeoutSeconds(), config.lambdaMemoryMb(),
+                config.region(), config.accountId());
+        WorkerFunction worker = own(new WorkerFunction(function, queues.tasksQueueArn(), workerLog));
+        mapping = own(new EventSourceMapping(sqs, worker, new EventSourceMapping.Settings(queues.tasksQueueUrl(),
+                config.batchSize(), config.batchingWindowSeconds(), config.maxConcurrency(),
+                config.lambdaTimeoutSeconds(), config.pollWaitSeconds()), workerLog));
+        mapping.start();
+        progress.accept("event source mapping polling " + config.tasksQueueName() + " (batch size "
+                + config.batchSize() + ", maximum concurrency " + config.maxConcurrency() + ")");
+    }
+
+    private StateMachine createProjectStateMachine() throws IOException, InvalidDefinitionException, ApiException {
+        String template = Files.readString(config.definitionTemplate());
+        Map<String, String> variables = Map.of(
+                "partition", "aws",
+                "queue_url", queues.tasksQueueUrl(),
+                "heartbeat_seconds", Integer.toString(config.taskHeartbeatSeconds()),
+                "timeout_seconds", Integer.toString(config.taskTimeoutSeconds()));
+        String definition = new TemplateRenderer().render(template, variables);
+        String roleArn = "arn:aws:iam::" + config.accountId() + ":role/" + config.namePrefix() + "-states-"
+                + config.region();
+        return stateMachines.create(config.stateMachineName(), definition, roleArn);
+    }
+
+    /** The environment Terraform gives the function, plus what Lambda sets and the local endpoints. */
+    private Map<String, String> workerEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("HEARTBEAT_INTERVAL_SECONDS", Integer.toString(config.heartbeatIntervalSeconds()));
+        environment.put("MAX_RECEIVE_COUNT", Integer.toString(config.maxReceiveCount()));
+        environment.put("RETRY_DELAY_SECONDS", Integer.toString(config.retryDelaySeconds()));
+        environment.put("TASKS_QUEUE_URL", queues.tasksQueueUrl());
+        environment.put("MAX_CONCURRENT_RECORDS", Integer.toString(config.maxConcurrentRecords()));
+        environment.put("PROCESSOR_CLASS", "io.sfncallback.worker.processor.DemoProcessor");
+        environment.put("AWS_LAMBDA_LOG_LEVEL", config.lambdaLogLevel());
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", config.functionName());
+        environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(config.lambdaMemoryMb()));
+        environment.put("AWS_REGION", config.region());
+        environment.put("AWS_DEFAULT_REGION", config.region());
+        environment.put("AWS_ENDPOINT_URL_SFN", sfnServer.endpoint());
+        environment.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint());
+        environment.putAll(config.extraWorkerEnvironment());
+        return environment;
+    }
+
+    /** The worker's SDK uses the default credential chain: system properties make it work with no AWS account. */
+    private static void useLocalCredentials() {
+        if (System.getProperty("aws.accessKeyId") == null) {
+            System.setProperty("aws.accessKeyId", LOCAL_CREDENTIAL);
+        }
+        if (System.getProperty("aws.secretAccessKey") == null) {
+            System.setProperty("aws.secretAccessKey", LOCAL_CREDENTIAL);
+        }
+    }
+
+    /** An SQS client for a local endpoint. */
+    public static SqsClient sqsClient(String endpoint, String region) {
+        return SqsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LOCAL_CREDENTIAL, LOCAL_CREDENTIAL)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    private static String portText(int port) {
+        return port == 0 ? "a free port" : Integer.toString(port);
+    }
+
+    public LocalStackConfig config() {
+        return config;
+    }
+
+    public String sfnEndpoint() {
+        return sfnServer.endpoint();
+    }
+
+    public String sqsEndpoint() {
+        return sqsServer.endpoint();
+    }
+
+    public String stateMachineArn() {
+        return stateMachineArn;
+    }
+
+    public Queues queues() {
+        return queues;
+    }
+
+    public CallbackLedger callbacks() {
+        return ledger;
+    }
+
+    public EventSourceMapping mapping() {
+        return mapping;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("[local-stack] could not stop " + resource.getClass().getSimpleName() + ": " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.sfncallback.local;
+
+import com.google.gson.JsonObject;
+import io.sfncallback.local.config.CommandLine;
+import io.sfncallback.local.config.TerraformDefaults;
+import io.sfncallback.local.esm.LogSink;
+import io.sfncallback.local.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Entry point of {@code scripts/local-run.sh}: starts the stack, runs the demo execution, prints how to use the
+ * endpoints with the AWS CLI and stays up until Ctrl-C (or, with {@code --once}, exits with the demo's status).
+ */
+public final class LocalStackMain {
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repoRoot = Path.of(System.getProperty("repo.root", ".")).toAbsolutePath().normalize();
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(Arrays.asList(args), TerraformDefaults.load(), repoRoot);
+        } catch (IllegalArgumentException e) {
+            System.err.println("local-run: " + e.getMessage());
+            System.err.print(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (commandLine.help()) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(commandLine.config(), LogSink.stdout(), LocalStackMain::progress);
+        } catch (Exception e) {
+            System.err.println("local-run: could not start the local stack: " + e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            progress("stopping");
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        if (commandLine.readyFile() != null) {
+            writeReadyFile(commandLine.readyFile(), stack);
+        }
+        printEndpoints(stack);
+        int exitCode = 0;
+        if (commandLine.demo()) {
+            exitCode = new DemoExecution(stack, LocalStackMain::progress).run(commandLine.demoInput());
+        }
+        if (commandLine.once()) {
+            System.exit(exitCode);
+        }
+        printCliCommands(stack);
+        progress("ready; press Ctrl-C to stop");
+        stopped.await();
+    }
+
+    static void progress(String message) {
+        System.out.println("[local-stack] " + message);
+    }
+
+    private static void writeReadyFile(Path file, LocalStack stack) throws IOException {
+        JsonObject ready = new JsonObject();
+        ready.addProperty("sfnEndpoint", stack.sfnEndpoint());
+        ready.addProperty("sqsEndpoint", stack.sqsEndpoint());
+        ready.addProperty("stateMachineArn", stack.stateMachineArn());
+        ready.addProperty("queueUrl", stack.queues().tasksQueueUrl());
+        ready.addProperty("dlqUrl", stack.queues().deadLetterQueueUrl());
+        ready.addProperty("region", stack.config().region());
+        Path absolute = file.toAbsolutePath();
+        Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+        Files.writeString(temporary, Json.write(ready) + "\n");
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        progress("wrote " + absolute);
+    }
+
+    private static void printEndpoints(LocalStack stack) {
+        System.out.println();
+        System.out.println("  Step Functions endpoint : " + stack.sfnEndpoint());
+        System.out.println("  SQS endpoint            : " + stack.sqsEndpoint());
+        System.out.println("  state machine           : " + stack.stateMachineArn());
+        System.out.println("  tasks queue             : " + stack.queues().tasksQueueUrl());
+        System.out.println("  dead-letter queue       : " + stack.queues().deadLetterQueueUrl());
+        System.out.println();
+    }
+
+    private static void printCliCommands(LocalStack stack) {
+        String sfn = "aws --endpoint-url " + stack.sfnEndpoint() + " stepfunctions";
+        String sqs = "aws --endpoint-url " + stack.sqsEndpoint() + " sqs";
+        System.out.println("""
+
+                Try it with the AWS CLI v2 (any region and dummy credentials; always pass --endpoint-url):
+
+                  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=%s
+                  %s start-execution --state-machine-arn %s --input '{"mode":"slow","seconds":3}'
+                  %s describe-execution --execution-arn <executionArn printed above>
+                  %s get-execution-history --execution-arn <executionArn printed above>
+                  %s list-executions --state-machine-arn %s
+                  %s receive-message --queue-url %s --attribute-names All --max-number-of-messages 10
+
+                Other demo inputs: {"mode":"reject"}, {"mode":"crash"}, {"mode":"hang","seconds":90},
+                {"mode":"retry","succeedOnAttempt":2}: see docs/reference.md.
+                """.formatted(stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
+                stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl()));
+    }
+}

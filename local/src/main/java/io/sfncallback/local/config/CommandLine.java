@@ -1,0 +1,107 @@
+package io.sfncallback.local.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The command line of the local stack: every setting of {@link LocalStackConfig} plus what the run does. */
+public record CommandLine(LocalStackConfig config, Path readyFile, boolean once, boolean demo, String demoInput,
+        boolean help) {
+
+    public static final String DEFAULT_DEMO_INPUT = "{\"mode\":\"succeed\",\"message\":\"hello from local-run\"}";
+
+    public static final String USAGE = """
+            Usage: local-run.sh [options]
+              Starts SQS (ElasticMQ), a Step Functions endpoint with the project's state machine and the worker's
+              event source mapping in one JVM on 127.0.0.1, runs one demo execution and stays up until Ctrl-C.
+
+            What to run:
+              --once                        run the demo execution, then exit with its status (0 = SUCCEEDED)
+              --no-demo                     start without the demo execution
+              --demo-input JSON             input of the demo execution (default %s)
+              --ready-file PATH             write {sfnEndpoint, sqsEndpoint, stateMachineArn, queueUrl, dlqUrl, region}
+                                            to PATH once the stack is ready
+            Where it listens (0 = a free port):
+              --sfn-port N                  Step Functions endpoint port (default %d)
+              --sqs-port N                  SQS endpoint port (default %d)
+              --region NAME                 region in ARNs and for the SDKs (default %s)
+            What it runs:
+              --name-prefix NAME            Terraform's name_prefix (default from terraform-defaults.json)
+              --definition PATH             state machine template (default statemachine.asl.json)
+              --worker-jar PATH             the worker's shaded jar (default lambda/target/callback-worker.jar)
+              --handler-class NAME          the handler class (default %s)
+              --worker-env KEY=VALUE        extra environment variable for the worker (repeatable)
+            Timings and sizes (Terraform variable names; defaults from terraform-defaults.json):
+              --max-receive-count N         --lambda-timeout-seconds N    --lambda-memory-mb N
+              --batch-size N                --batching-window-seconds N   --max-concurrency N
+              --max-concurrent-records N    --task-heartbeat-seconds N    --task-timeout-seconds N
+              --heartbeat-interval-seconds N --retry-delay-seconds N
+              --visibility-timeout-seconds N  tasks queue visibility timeout (default 6 x lambda timeout + window)
+              --poll-wait-seconds N         long-poll wait of the event source mapping (default 2)
+              -h, --help                    this help
+            """.formatted(DEFAULT_DEMO_INPUT, LocalStackConfig.DEFAULT_SFN_PORT, LocalStackConfig.DEFAULT_SQS_PORT,
+            LocalStackConfig.DEFAULT_REGION, LocalStackConfig.HANDLER_CLASS);
+
+    public static CommandLine parse(List<String> args, TerraformDefaults defaults, Path repoRoot) {
+        LocalStackConfig.Builder config = LocalStackConfig.builder(defaults, repoRoot);
+        Path readyFile = null;
+        boolean once = false;
+        boolean demo = true;
+        boolean help = false;
+        String demoInput = DEFAULT_DEMO_INPUT;
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            switch (flag) {
+                case "-h", "--help" -> help = true;
+                case "--once" -> once = true;
+                case "--no-demo" -> demo = false;
+                default -> {
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException("unknown option or missing value: " + flag);
+                    }
+                    String value = args.get(++i);
+                    switch (flag) {
+                        case "--demo-input" -> demoInput = value;
+                        case "--ready-file" -> readyFile = Path.of(value);
+                        case "--sfn-port" -> config.sfnPort = integer(flag, value);
+                        case "--sqs-port" -> config.sqsPort = integer(flag, value);
+                        case "--region" -> config.region = value;
+                        case "--name-prefix" -> config.namePrefix = value;
+                        case "--definition" -> config.definitionTemplate = Path.of(value);
+                        case "--worker-jar" -> config.workerJar = Path.of(value);
+                        case "--handler-class" -> config.handlerClass = value;
+                        case "--worker-env" -> {
+                            int equals = value.indexOf('=');
+                            if (equals < 1) {
+                                throw new IllegalArgumentException("--worker-env needs KEY=VALUE, not " + value);
+                            }
+                            config.extraWorkerEnvironment.put(value.substring(0, equals), value.substring(equals + 1));
+                        }
+                        case "--max-receive-count" -> config.maxReceiveCount = integer(flag, value);
+                        case "--lambda-timeout-seconds" -> config.lambdaTimeoutSeconds = integer(flag, value);
+                        case "--lambda-memory-mb" -> config.lambdaMemoryMb = integer(flag, value);
+                        case "--batch-size" -> config.batchSize = integer(flag, value);
+                        case "--batching-window-seconds" -> config.batchingWindowSeconds = integer(flag, value);
+                        case "--max-concurrency" -> config.maxConcurrency = integer(flag, value);
+                        case "--max-concurrent-records" -> config.maxConcurrentRecords = integer(flag, value);
+                        case "--task-heartbeat-seconds" -> config.taskHeartbeatSeconds = integer(flag, value);
+                        case "--task-timeout-seconds" -> config.taskTimeoutSeconds = integer(flag, value);
+                        case "--heartbeat-interval-seconds" -> config.heartbeatIntervalSeconds = integer(flag, value);
+                        case "--retry-delay-seconds" -> config.retryDelaySeconds = integer(flag, value);
+                        case "--visibility-timeout-seconds" -> config.visibilityTimeoutOverride = integer(flag, value);
+                        case "--poll-wait-seconds" -> config.pollWaitSeconds = integer(flag, value);
+                        default -> throw new IllegalArgumentException("unknown option: " + flag);
+                    }
+                }
+            }
+        }
+        return new CommandLine(config.build(), readyFile, once, demo, demoInput, help);
+    }
+
+    private static int integer(String flag, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs a whole number, not '" + value + "'");
+        }
+    }
+}

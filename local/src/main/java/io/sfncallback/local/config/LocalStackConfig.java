@@ -1,0 +1,168 @@
+package io.sfncallback.local.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the local stack needs to start: where it listens, the names Terraform would give the resources, and
+ * every timing (the Terraform variables, each overridable so tests can use seconds instead of minutes).
+ */
+public record LocalStackConfig(
+        String host, int sfnPort, int sqsPort, String region, String accountId, String namePrefix,
+        Path definitionTemplate, Path workerJar, String handlerClass,
+        int maxReceiveCount, int lambdaTimeoutSeconds, int lambdaMemoryMb, String lambdaLogLevel,
+        int batchSize, int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords,
+        int taskHeartbeatSeconds, int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds,
+        Integer visibilityTimeoutOverride, int pollWaitSeconds, Map<String, String> extraWorkerEnvironment) {
+
+    public static final String LOCALHOST = "127.0.0.1";
+    public static final int DEFAULT_SFN_PORT = 8083;
+    public static final int DEFAULT_SQS_PORT = 9324;
+    public static final String DEFAULT_REGION = "us-east-1";
+    /** The account id AWS documentation uses in examples; nothing here is a real account. */
+    public static final String LOCAL_ACCOUNT_ID = "123456789012";
+    public static final String HANDLER_CLASS = "io.sfncallback.worker.CallbackHandler";
+
+    public LocalStackConfig {
+        extraWorkerEnvironment = Map.copyOf(extraWorkerEnvironment);
+    }
+
+    /** AWS recommends at least 6 × the function timeout, plus the batching window (as main.tf does). */
+    public int visibilityTimeoutSeconds() {
+        return visibilityTimeoutOverride != null ? visibilityTimeoutOverride
+                : 6 * lambdaTimeoutSeconds + batchingWindowSeconds;
+    }
+
+    public String stateMachineName() {
+        return namePrefix + "-callback";
+    }
+
+    public String tasksQueueName() {
+        return namePrefix + "-tasks";
+    }
+
+    public String deadLetterQueueName() {
+        return namePrefix + "-dead-letters";
+    }
+
+    public String functionName() {
+        return namePrefix + "-worker";
+    }
+
+    /** A builder starting from the Terraform defaults, for a checkout rooted at {@code repoRoot}. */
+    public static Builder builder(TerraformDefaults defaults, Path repoRoot) {
+        return new Builder(defaults, repoRoot);
+    }
+
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.host = host;
+        builder.sfnPort = sfnPort;
+        builder.sqsPort = sqsPort;
+        builder.region = region;
+        builder.accountId = accountId;
+        builder.namePrefix = namePrefix;
+        builder.definitionTemplate = definitionTemplate;
+        builder.workerJar = workerJar;
+        builder.handlerClass = handlerClass;
+        builder.maxReceiveCount = maxReceiveCount;
+        builder.lambdaTimeoutSeconds = lambdaTimeoutSeconds;
+        builder.lambdaMemoryMb = lambdaMemoryMb;
+        builder.lambdaLogLevel = lambdaLogLevel;
+        builder.batchSize = batchSize;
+        builder.batchingWindowSeconds = batchingWindowSeconds;
+        builder.maxConcurrency = maxConcurrency;
+        builder.maxConcurrentRecords = maxConcurrentRecords;
+        builder.taskHeartbeatSeconds = taskHeartbeatSeconds;
+        builder.taskTimeoutSeconds = taskTimeoutSeconds;
+        builder.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+        builder.retryDelaySeconds = retryDelaySeconds;
+        builder.visibilityTimeoutOverride = visibilityTimeoutOverride;
+        builder.pollWaitSeconds = pollWaitSeconds;
+        builder.extraWorkerEnvironment.putAll(extraWorkerEnvironment);
+        return builder;
+    }
+
+    /** Mutable settings; {@link #build()} checks them. */
+    public static final class Builder {
+        public String host = LOCALHOST;
+        public int sfnPort = DEFAULT_SFN_PORT;
+        public int sqsPort = DEFAULT_SQS_PORT;
+        public String region = DEFAULT_REGION;
+        public String accountId = LOCAL_ACCOUNT_ID;
+        public String namePrefix;
+        public Path definitionTemplate;
+        public Path workerJar;
+        public String handlerClass = HANDLER_CLASS;
+        public int maxReceiveCount;
+        public int lambdaTimeoutSeconds;
+        public int lambdaMemoryMb;
+        public String lambdaLogLevel;
+        public int batchSize;
+        public int batchingWindowSeconds;
+        public int maxConcurrency;
+        public int maxConcurrentRecords;
+        public int taskHeartbeatSeconds;
+        public int taskTimeoutSeconds;
+        public int heartbeatIntervalSeconds;
+        public int retryDelaySeconds;
+        public Integer visibilityTimeoutOverride;
+        public int pollWaitSeconds = 2;
+        public final Map<String, String> extraWorkerEnvironment = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        private Builder(TerraformDefaults defaults, Path repoRoot) {
+            namePrefix = defaults.namePrefix();
+            definitionTemplate = repoRoot.resolve("statemachine.asl.json");
+            workerJar = repoRoot.resolve("lambda/target/callback-worker.jar");
+            maxReceiveCount = defaults.maxReceiveCount();
+            lambdaTimeoutSeconds = defaults.lambdaTimeoutSeconds();
+            lambdaMemoryMb = defaults.lambdaMemoryMb();
+            lambdaLogLevel = defaults.lambdaApplicationLogLevel();
+            batchSize = defaults.batchSize();
+            batchingWindowSeconds = defaults.batchingWindowSeconds();
+            maxConcurrency = defaults.maxConcurrency();
+            maxConcurrentRecords = defaults.maxConcurrentRecords();
+            taskHeartbeatSeconds = defaults.taskHeartbeatSeconds();
+            taskTimeoutSeconds = defaults.taskTimeoutSeconds();
+            heartbeatIntervalSeconds = defaults.heartbeatIntervalSeconds();
+            retryDelaySeconds = defaults.retryDelaySeconds();
+        }
+
+        public LocalStackConfig build() {
+            require(sfnPort >= 0 && sfnPort <= 65535, "the Step Functions port must be 0..65535");
+            require(sqsPort >= 0 && sqsPort <= 65535, "the SQS port must be 0..65535");
+            require(maxReceiveCount >= 1 && maxReceiveCount <= 1000, "max_receive_count must be 1..1000");
+            require(lambdaTimeoutSeconds >= 1 && lambdaTimeoutSeconds <= 900, "lambda_timeout_seconds must be 1..900");
+            require(batchSize >= 1 && batchSize <= 10_000, "batch_size must be 1..10000");
+            require(batchSize <= 10 || batchingWindowSeconds >= 1,
+                    "batch_size above 10 needs batching_window_seconds >= 1");
+            require(batchingWindowSeconds >= 0 && batchingWindowSeconds <= 300, "batching_window_seconds must be 0..300");
+            require(maxConcurrency >= 2 && maxConcurrency <= 1000, "max_concurrency must be 2..1000 (as Lambda allows)");
+            require(maxConcurrentRecords >= 1, "max_concurrent_records must be at least 1");
+            require(taskTimeoutSeconds >= 1, "task_timeout_seconds must be at least 1");
+            require(taskHeartbeatSeconds >= 1 && taskHeartbeatSeconds < taskTimeoutSeconds,
+                    "task_heartbeat_seconds must be at least 1 and below task_timeout_seconds");
+            require(heartbeatIntervalSeconds >= 1, "heartbeat_interval_seconds must be at least 1");
+            require(retryDelaySeconds >= 0 && retryDelaySeconds <= 43_200, "retry_delay_seconds must be 0..43200");
+            require(visibilityTimeoutOverride == null
+                    || (visibilityTimeoutOverride >= 0 && visibilityTimeoutOverride <= 43_200),
+                    "the visibility timeout must be 0..43200 seconds");
+            require(pollWaitSeconds >= 1 && pollWaitSeconds <= 20, "the poll wait must be 1..20 seconds");
+            return new LocalStackConfig(host, sfnPort, sqsPort, region, accountId, namePrefix, definitionTemplate,
+                    workerJar, handlerClass, maxReceiveCount, lambdaTimeoutSeconds, lambdaMemoryMb, lambdaLogLevel,
+                    batchSize, batchingWindowSeconds, maxConcurrency, maxConcurrentRecords, taskHeartbeatSeconds,
+                    taskTimeoutSeconds, heartbeatIntervalSeconds, retryDelaySeconds, visibilityTimeoutOverride,
+                    pollWaitSeconds, extraWorkerEnvironment);
+        }
+
+        private static void require(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.sfncallback.local.config;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.sfncallback.local.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Terraform variable defaults the local stack runs with, read from {@code terraform-defaults.json} (keys are
+ * the variable names of variables.tf; scripts/check-infra.sh checks they still match).
+ */
+public record TerraformDefaults(String namePrefix, int maxReceiveCount, int messageRetentionSeconds,
+        int lambdaMemoryMb, int lambdaTimeoutSeconds, String lambdaApplicationLogLevel, int batchSize,
+        int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords, int taskHeartbeatSeconds,
+        int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds) {
+
+    public static final String RESOURCE = "/terraform-defaults.json";
+
+    public static TerraformDefaults load() {
+        try (InputStream in = TerraformDefaults.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    static TerraformDefaults parse(String json) {
+        JsonObject values = Json.parse(json).getAsJsonObject();
+        return new TerraformDefaults(
+                text(values, "name_prefix"),
+                number(values, "max_receive_count"),
+                number(values, "message_retention_seconds"),
+                number(values, "lambda_memory_mb"),
+                number(values, "lambda_timeout_seconds"),
+                text(values, "lambda_application_log_level"),
+                number(values, "batch_size"),
+                number(values, "batching_window_seconds"),
+                number(values, "max_concurrency"),
+                number(values, "max_concurrent_records"),
+                number(values, "task_heartbeat_seconds"),
+                number(values, "task_timeout_seconds"),
+                number(values, "heartbeat_interval_seconds"),
+                number(values, "retry_delay_seconds"));
+    }
+
+    private static int number(JsonObject values, String name) {
+        JsonElement value = values.get(name);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw new IllegalStateException(RESOURCE + ": '" + name + "' must be a number");
+        }
+        return value.getAsInt();
+    }
+
+    private static String text(JsonObject values, String name) {
+        JsonElement value = values.get(name);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new IllegalStateException(RESOURCE + ": '" + name + "' must be a string");
+        }
+        return value.getAsString();
+    }
+}
