@@ -1,0 +1,9 @@
+package io.sfncallback.worker.message;
+
+/**
+ * What an SQS body turned out to be: a task the worker can process, or a message it cannot use.
+ *
+ * @see TaskMessageParser
+ */
+public sealed interface ParsedMessage permits TaskMessage, UnusableMessage {
+}
