@@ -1,0 +1,60 @@
+package io.sfncallback.local.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+    private final TerraformDefaults defaults = TerraformDefaults.load();
+
+    @Test
+    void theDefaultsAreTheTerraformVariableDefaults() {
+        LocalStackConfig config = CommandLine.parse(List.of(), defaults, Path.of("/repo")).config();
+        assertEquals(5, config.maxReceiveCount());
+        assertEquals(6 * 120, config.visibilityTimeoutSeconds());
+        assertEquals(10, config.batchSize());
+        assertEquals(10, config.maxConcurrency());
+        assertEquals(60, config.taskHeartbeatSeconds());
+        assertEquals(3600, config.taskTimeoutSeconds());
+        assertEquals(15, config.heartbeatIntervalSeconds());
+        assertEquals(10, config.retryDelaySeconds());
+        assertEquals("sfn-callback-callback", config.stateMachineName());
+        assertEquals("sfn-callback-tasks", config.tasksQueueName());
+        assertEquals("sfn-callback-dead-letters", config.deadLetterQueueName());
+        assertEquals(Path.of("/repo/lambda/target/callback-worker.jar"), config.workerJar());
+        assertEquals(8083, config.sfnPort());
+        assertEquals(9324, config.sqsPort());
+    }
+
+    @Test
+    void everyTimingCanBeOverridden() {
+        CommandLine line = CommandLine.parse(List.of("--sfn-port", "0", "--sqs-port", "0", "--max-receive-count", "2",
+                "--lambda-timeout-seconds", "3", "--batching-window-seconds", "1", "--task-heartbeat-seconds", "2",
+                "--task-timeout-seconds", "9", "--heartbeat-interval-seconds", "1", "--retry-delay-seconds", "0",
+                "--max-concurrency", "4", "--batch-size", "5", "--worker-env", "A=b=c", "--once",
+                "--ready-file", "/tmp/r.json"), defaults, Path.of("/repo"));
+        LocalStackConfig config = line.config();
+        assertEquals(6 * 3 + 1, config.visibilityTimeoutSeconds());
+        assertEquals(2, config.maxReceiveCount());
+        assertEquals(2, config.taskHeartbeatSeconds());
+        assertEquals(9, config.taskTimeoutSeconds());
+        assertEquals(4, config.maxConcurrency());
+        assertEquals("b=c", config.extraWorkerEnvironment().get("A"));
+        assertTrue(line.once());
+        assertEquals(Path.of("/tmp/r.json"), line.readyFile());
+    }
+
+    @Test
+    void badValuesAreRefusedWithAMessageNamingThem() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(
+                List.of("--task-heartbeat-seconds", "10", "--task-timeout-seconds", "10"), defaults, Path.of(".")));
+        assertTrue(error.getMessage().contains("task_heartbeat_seconds"));
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("--bogus", "1"), defaults, Path.of(".")));
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("--batch-size", "x"), defaults, Path.of(".")));
+    }
+}
