@@ -4,7 +4,7 @@
 // an unsupported function) evaluates to UNKNOWN, and callers treat UNKNOWN as "not checkable".
 "use strict";
 
-const hcl = require("@cdktf/hcl2json");
+const { expressionAst } = require("./terraform");
 
 const UNKNOWN = Symbol("unknown");
 
@@ -17,7 +17,7 @@ function isUnknown(v) {
 // env: { vars: {name: value}, locals: {name: exprText}, path: {module: "."}, resolveLocal }
 async function evaluate(rel, exprText, env, depth = 0) {
   if (depth > 50) throw new EvalError("local values refer to each other in a cycle");
-  const ast = await hcl.getExpressionAst(rel, exprText);
+  const ast = await expressionAst(rel, exprText);
   return evalNode(rel, ast, env, depth);
 }
 

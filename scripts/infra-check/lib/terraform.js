@@ -22,6 +22,22 @@ function collectTerraformFiles(root) {
 
 class ScanError extends Error {}
 
+// The same expressions come back many times (every check, every self-test copy): parse each once.
+const astCache = new Map();
+async function expressionAst(rel, expr) {
+  const key = expr;
+  if (!astCache.has(key)) {
+    astCache.set(
+      key,
+      hcl.getExpressionAst(rel, expr).catch((e) => {
+        astCache.delete(key);
+        throw e;
+      }),
+    );
+  }
+  return astCache.get(key);
+}
+
 // Structural scanner for HCL native syntax: bodies of attributes and blocks, with 1-based lines.
 class Scanner {
   constructor(text, file) {
@@ -258,7 +274,7 @@ async function parseTerraformFiles(paths, root = path.dirname(paths[0] ?? ".")) 
 
 // All traversals (references) in an expression, with for-expression variables removed.
 async function references(rel, expr) {
-  const ast = await hcl.getExpressionAst(rel, expr);
+  const ast = await expressionAst(rel, expr);
   const refs = [];
   const functions = [];
   (function walk(node, locals) {
@@ -277,7 +293,7 @@ async function references(rel, expr) {
 
 // Literal values (strings, numbers, bools, null, lists and objects of literals); undefined otherwise.
 async function literal(rel, expr) {
-  return literalOf(rel, await hcl.getExpressionAst(rel, expr));
+  return literalOf(rel, await expressionAst(rel, expr));
 }
 
 async function literalOf(rel, node) {
@@ -323,4 +339,4 @@ async function literalOf(rel, node) {
   }
 }
 
-module.exports = { collectTerraformFiles, parseTerraformFiles, references, literal, scan, ScanError };
+module.exports = { collectTerraformFiles, parseTerraformFiles, references, literal, scan, expressionAst, ScanError };

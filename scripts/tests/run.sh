@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Tests of the scripts that talk to a deployed stack, without AWS: bash -n, shellcheck (when
+# installed), and runs of start-execution.sh and smoke-test.sh against a fake AWS CLI
+# (scripts/tests/fake-bin/aws) that answers from a temp directory.
+set -euo pipefail
+
+usage() {
+  echo "usage: scripts/tests/run.sh   (no options; prints one line per test and 'N passed, N failed')"
+}
+if [ "$#" -gt 0 ]; then
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 64 ;;
+  esac
+fi
+
+tests_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+scripts="$(cd "$tests_dir/.." && pwd)"
+fake_bin="$tests_dir/fake-bin"
+if ! command -v python3 > /dev/null; then
+  echo "script tests: python3 is required by the fake AWS CLI (Debian: apt-get install python3)" >&2
+  exit 69
+fi
+
+passed=0
+failed=0
+ok() {
+  passed=$((passed + 1))
+  echo "ok   $1"
+}
+not_ok() {
+  failed=$((failed + 1))
+  echo "FAIL $1"
+  if [ -n "${2:-}" ]; then
+    while IFS= read -r line; do
+      printf '    %s\n' "$line"
+    done <<< "$2"
+  fi
+}
+
+# check NAME PATTERN TEXT: passes when TEXT has a line matching the extended regex PATTERN.
+check() {
+  if grep -Eq -- "$2" <<< "$3"; then
+    ok "$1"
+  else
+    not_ok "$1" "$3"
+  fi
+}
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# run NAME EXPECTED_CODE PATTERN COMMAND...: runs with the fake CLI; the combined output must match PATTERN.
+run() {
+  local name="$1" want="$2" pattern="$3"
+  shift 3
+  local state="$work/state-$passed-$failed" out code
+  mkdir -p "$state"
+  : > "$work/calls.log"
+  set +e
+  out="$(env FAKE_AWS_STATE="$state" FAKE_AWS_LOG="$work/calls.log" AWS_CLI="$fake_bin/aws" \
+    STATE_MACHINE_ARN="arn:aws:states:us-east-1:123456789012:stateMachine:sfn-callback-callback" "$@" 2>&1)"
+  code=$?
+  set -e
+  LAST_OUTPUT="$out"
+  if [ "$code" -ne "$want" ]; then
+    not_ok "$name: exit code $code, expected $want" "$out"
+  elif ! grep -Eq -- "$pattern" <<< "$out"; then
+    not_ok "$name: output does not match /$pattern/" "$out"
+  else
+    ok "$name"
+  fi
+}
+
+# --- static checks -----------------------------------------------------------------------------
+for script in "$scripts/start-execution.sh" "$scripts/smoke-test.sh" "$scripts/check-infra.sh" "$tests_dir/run.sh" "$fake_bin/terraform"; do
+  if bash -n "$script"; then ok "bash -n $(basename "$script")"; else not_ok "bash -n $(basename "$script")"; fi
+done
+if command -v shellcheck > /dev/null; then
+  if sc="$(shellcheck -x "$scripts/start-execution.sh" "$scripts/smoke-test.sh" "$scripts/check-infra.sh" "$tests_dir/run.sh" "$fake_bin/terraform" 2>&1)"; then
+    ok "shellcheck"
+  else
+    not_ok "shellcheck" "$sc"
+  fi
+else
+  echo "skip shellcheck: not installed (Debian: apt-get install shellcheck)"
+fi
+
+# --- start-execution.sh ----------------------------------------------------------------------
+se="$scripts/start-execution.sh"
+run "help lists the exit codes" 0 "^  4   still RUNNING" "$se" -h
+run "success: exit 0, status and output" 0 '"status": "done"' "$se" -p 0.05 -i '{"mode":"succeed"}'
+check "success: prints the status line" '^status: SUCCEEDED$' "$LAST_OUTPUT"
+run "progress lines while RUNNING" 0 '\[[0-9]+s\] RUNNING' "$se" -p 0.05
+run "-q hides progress" 0 '^status: SUCCEEDED' "$se" -q -p 0.05
+if grep -q RUNNING <<< "$LAST_OUTPUT"; then not_ok "-q prints no progress" "$LAST_OUTPUT"; else ok "-q prints no progress"; fi
+run "default input is the demo success" 0 'output: .*"mode": "succeed"' "$se" -p 0.05
+run "rejection: exit 1 with error and cause" 1 'cause: not today' "$se" -p 0.05 -i '{"mode":"reject","error":"Demo.Rejected","reason":"not today"}'
+check "rejection: prints the error name" '^error: Demo.Rejected$' "$LAST_OUTPUT"
+run "heartbeat timeout: exit 1, States.HeartbeatTimeout" 1 '^error: States.HeartbeatTimeout$' "$se" -p 0.05 -i '{"mode":"hang","seconds":5}'
+run "TIMED_OUT: exit 2" 2 '^status: TIMED_OUT$' "$se" -p 0.05 -i '{"mode":"timeout"}'
+run "ABORTED: exit 3" 3 '^status: ABORTED$' "$se" -p 0.05 -i '{"mode":"abort"}'
+run "still running after -t: exit 4" 4 'still RUNNING after 1s' "$se" -p 0.2 -t 1 -i '{"mode":"forever"}'
+run "describe-execution failing: exit 70" 70 'describe-execution failed' "$se" -p 0.05 -i '{"mode":"describe-fails"}'
+run "start-execution failing: exit 70" 70 'start-execution failed' "$se" -a "not-an-arn"
+run "-o writes the result files" 0 'SUCCEEDED' "$se" -p 0.05 -o "$work/out" -n named-run
+if [ "$(cat "$work/out/status")" = SUCCEEDED ] && grep -q '"done"' "$work/out/output" && grep -q ':named-run$' "$work/out/execution_arn"; then
+  ok "-o files hold status, output and execution ARN"
+else
+  not_ok "-o files hold status, output and execution ARN" "$(ls -l "$work/out")"
+fi
+run "-n passes the execution name" 0 'SUCCEEDED' "$se" -p 0.05 -n my-name
+check "-n reaches the CLI" '--name my-name' "$(cat "$work/calls.log")"
+run "-f reads the input from a file" 1 '^error: From.File$' bash -c "printf '%s' '{\"mode\":\"reject\",\"error\":\"From.File\"}' > '$work/input.json' && '$se' -p 0.05 -f '$work/input.json'"
+run "unreadable -f: exit 64" 64 'cannot read input file' "$se" -f "$work/missing.json"
+run "bad -t: exit 64" 64 '-t takes whole seconds' "$se" -t soon
+run "unknown option: exit 64" 64 'unknown option -z' "$se" -z
+
+run "AWS_ENDPOINT_URL becomes --endpoint-url" 0 'SUCCEEDED' env AWS_ENDPOINT_URL=http://127.0.0.1:4599 "$se" -p 0.05
+if grep -q -- '--endpoint-url http://127.0.0.1:4599 stepfunctions start-execution' "$work/calls.log" &&
+  ! grep -v -- '--endpoint-url http://127.0.0.1:4599' "$work/calls.log" | grep -q stepfunctions; then
+  ok "every Step Functions call carries --endpoint-url"
+else
+  not_ok "every Step Functions call carries --endpoint-url" "$(cat "$work/calls.log")"
+fi
+run "no endpoint flag without AWS_ENDPOINT_URL" 0 'SUCCEEDED' env -u AWS_ENDPOINT_URL "$se" -p 0.05
+if grep -q -- '--endpoint-url' "$work/calls.log"; then not_ok "no --endpoint-url without AWS_ENDPOINT_URL" "$(cat "$work/calls.log")"; else ok "no --endpoint-url without AWS_ENDPOINT_URL"; fi
+run "AWS CLI v1 is refused: exit 69" 69 'AWS CLI v2 is required' env FAKE_AWS_VERSION="aws-cli/1.45.11 Python/3.11.7" "$se"
+run "missing AWS CLI: exit 69 with install hint" 69 'apt-get install awscli' env AWS_CLI="$work/no-such-aws" "$se"
+run "-c prints the ARN" 0 '^arn:aws:states:us-east-1:123456789012:stateMachine:sfn-callback-callback$' "$se" -c
+run "ARN from terraform output" 0 ':stateMachine:from-terraform$' env -u STATE_MACHINE_ARN PATH="$fake_bin:$PATH" FAKE_TERRAFORM_ARN="arn:aws:states:eu-west-1:123456789012:stateMachine:from-terraform" "$se" -c
+run "no ARN and no terraform: exit 69" 69 'pass -a ARN or set STATE_MACHINE_ARN' env -u STATE_MACHINE_ARN PATH="/usr/bin:/bin" "$se" -c
+
+# --- smoke-test.sh ---------------------------------------------------------------------------
+st="$scripts/smoke-test.sh"
+run "smoke test: all four paths pass" 0 'smoke test: 4 passed, 0 failed' "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
+for p in success reject slow hang; do
+  check "smoke test reports $p" "^ok   $p" "$LAST_OUTPUT"
+done
+check "smoke test passes --slow to the slow path" '--input \{"mode":"slow","seconds":5\} .*--name smoke-.*-slow' "$(cat "$work/calls.log")"
+run "smoke test: a rejection that succeeds is caught" 1 'FAIL reject: status SUCCEEDED, expected FAILED' env FAKE_AWS_BROKEN=reject "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
+run "smoke test: a hang ending in States.Timeout is caught" 1 "FAIL hang: error 'States.Timeout', expected States.HeartbeatTimeout" env FAKE_AWS_BROKEN=hang "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
+run "smoke test: an output without result.status is caught" 1 'FAIL success: output has no result.status = done' env FAKE_AWS_BROKEN=succeed "$st" --only success --poll 0.05
+run "smoke test: --only runs a subset" 0 'smoke test: 2 passed, 0 failed' "$st" --only success,reject --poll 0.05
+run "smoke test: hang not longer than the heartbeat is refused" 64 'must be longer than --heartbeat' "$st" --heartbeat 60 --hang 30
+run "smoke test: unknown path" 64 "unknown path 'nap'" "$st" --only nap
+run "smoke test: missing AWS CLI: exit 69" 69 'The AWS CLI v2 is required' env AWS_CLI="$work/no-such-aws" "$st"
+run "smoke test: help" 0 'smoke-test.sh --heartbeat 3 --slow 5 --hang 5' "$st" -h
+
+echo "script tests: $passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then
+  exit 1
+fi
