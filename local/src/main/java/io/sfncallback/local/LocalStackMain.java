@@ -22,6 +22,8 @@ public final class LocalStackMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // ElasticMQ logs through SLF4J; without a binding SLF4J would say so on every start.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         Path repoRoot = Path.of(System.getProperty("repo.root", ".")).toAbsolutePath().normalize();
         CommandLine commandLine;
         try {

@@ -1,0 +1,236 @@
+package io.sfncallback.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import io.sfncallback.local.LocalStack;
+import io.sfncallback.local.api.CallbackLedger;
+import io.sfncallback.local.config.LocalStackConfig;
+import io.sfncallback.local.config.TerraformDefaults;
+import io.sfncallback.local.json.Json;
+import io.sfncallback.local.support.Await;
+import io.sfncallback.local.support.CapturingLog;
+import io.sfncallback.local.support.Definitions;
+import io.sfncallback.local.support.SfnClients;
+import io.sfncallback.local.support.WorkerJar;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole loop with the real worker jar: Step Functions endpoint → SQS → event source mapping → worker →
+ * SendTask* → execution result, for every path of the demo processor. Timings are shrunk to seconds.
+ */
+class CallbackLoopIT {
+
+    private static final int HEARTBEAT_SECONDS = 3;
+    private static final int MAX_RECEIVE_COUNT = 3;
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    private static final CapturingLog log = new CapturingLog();
+    private static LocalStack stack;
+    private static SfnClient sfn;
+    private static SqsClient sqs;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        LocalStackConfig.Builder config = LocalStackConfig.builder(TerraformDefaults.load(), Definitions.repoRoot());
+        config.sfnPort = 0;
+        config.sqsPort = 0;
+        config.workerJar = WorkerJar.require();
+        config.namePrefix = "e2e";
+        config.maxReceiveCount = MAX_RECEIVE_COUNT;
+        config.lambdaTimeoutSeconds = 20;
+        config.taskHeartbeatSeconds = HEARTBEAT_SECONDS;
+        config.taskTimeoutSeconds = 60;
+        config.heartbeatIntervalSeconds = 1;
+        config.retryDelaySeconds = 1;
+        config.pollWaitSeconds = 1;
+        stack = LocalStack.start(config.build(), log, message -> System.out.println("[stack] " + message));
+        sfn = SfnClients.local(stack.sfnEndpoint());
+        sqs = LocalStack.sqsClient(stack.sqsEndpoint(), stack.config().region());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (sfn != null) {
+            sfn.close();
+            sqs.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static DescribeExecutionResponse run(String machineArn, String input) {
+        String arn = sfn.startExecution(b -> b.stateMachineArn(machineArn).input(input)).executionArn();
+        return SfnClients.awaitEnd(sfn, arn, WAIT);
+    }
+
+    private static DescribeExecutionResponse run(String input) {
+        return run(stack.stateMachineArn(), input);
+    }
+
+    private static JsonObject result(DescribeExecutionResponse execution) {
+        return Json.parse(execution.output()).getAsJsonObject().getAsJsonObject("result");
+    }
+
+    private static String token(String executionArn) {
+        HistoryEvent scheduled = SfnClients.history(sfn, executionArn).stream()
+                .filter(event -> event.type() == HistoryEventType.TASK_SCHEDULED).findFirst().orElseThrow();
+        return Json.parse(scheduled.taskScheduledEventDetails().parameters()).getAsJsonObject()
+                .getAsJsonObject("MessageBody").get("TaskToken").getAsString();
+    }
+
+    private static String fingerprint(String token) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest).substring(0, 12);
+    }
+
+    @Test
+    void aTaskTheProcessorCompletesSucceedsWithItsResult() {
+        DescribeExecutionResponse execution = run("{\"mode\":\"succeed\",\"order\":1}");
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status());
+        assertEquals("done", result(execution).get("status").getAsString());
+        assertEquals(1, result(execution).getAsJsonObject("echo").get("order").getAsInt());
+        assertEquals(1, result(execution).get("attempt").getAsInt());
+    }
+
+    @Test
+    void aRejectedTaskFailsWithTheProcessorsErrorAndCause() {
+        DescribeExecutionResponse execution = run("{\"mode\":\"reject\",\"error\":\"Demo.OutOfStock\",\"reason\":\"no stock\"}");
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Demo.OutOfStock", execution.error());
+        assertEquals("no stock", execution.cause());
+    }
+
+    @Test
+    void heartbeatsKeepATaskAliveLongerThanHeartbeatSeconds() {
+        String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
+                .input("{\"mode\":\"slow\",\"seconds\":" + (2 * HEARTBEAT_SECONDS) + "}")).executionArn();
+        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, WAIT);
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error() + " " + execution.cause());
+        CallbackLedger.Counts counts = stack.callbacks().snapshot().get(token(arn));
+        assertTrue(counts.heartbeats() >= HEARTBEAT_SECONDS, "heartbeats: " + counts);
+        assertTrue(Duration.between(execution.startDate(), execution.stopDate()).toSeconds() >= HEARTBEAT_SECONDS);
+    }
+
+    @Test
+    void aWorkerThatStopsHeartbeatingFailsTheExecutionWithStatesHeartbeatTimeout() throws Exception {
+        String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
+                .input("{\"mode\":\"hang\",\"seconds\":" + (HEARTBEAT_SECONDS + 3) + "}")).executionArn();
+        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, WAIT);
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("States.HeartbeatTimeout", execution.error());
+        assertTrue(SfnClients.types(sfn, arn).contains(HistoryEventType.TASK_TIMED_OUT));
+        String fingerprint = fingerprint(token(arn));
+        Await.until(WAIT, "the worker's late answer logged as a closed task", () -> log.lines().stream()
+                .anyMatch(line -> line.level().equals("WARN") && line.text().contains(fingerprint)
+                        && line.text().contains("TASK_CLOSED")));
+    }
+
+    @Test
+    void aTaskSlowerThanTimeoutSecondsFailsWithStatesTimeoutDespiteHeartbeats() {
+        String machine = sfn.createStateMachine(b -> b.name("e2e-short-timeout")
+                .definition(Definitions.project(HEARTBEAT_SECONDS, 5).replace(Definitions.QUEUE_URL,
+                        stack.queues().tasksQueueUrl()))
+                .roleArn("arn:aws:iam::123456789012:role/local")).stateMachineArn();
+        DescribeExecutionResponse execution = run(machine, "{\"mode\":\"slow\",\"seconds\":9}");
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("States.Timeout", execution.error());
+    }
+
+    @Test
+    void aProcessorThatThrowsFailsWithWorkerUnhandledKeepingTheCause() {
+        DescribeExecutionResponse execution = run("{\"mode\":\"crash\"}");
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Worker.Unhandled", execution.error());
+        assertTrue(execution.cause().contains("IllegalStateException"), execution.cause());
+        assertTrue(execution.cause().contains("demo crash requested"), execution.cause());
+    }
+
+    @Test
+    void aTransientFailureIsRetriedThroughSqsAndThenSucceeds() {
+        DescribeExecutionResponse execution = run("{\"mode\":\"retry\",\"succeedOnAttempt\":2}");
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error() + " " + execution.cause());
+        assertEquals(2, result(execution).get("attempt").getAsInt());
+    }
+
+    @Test
+    void retriesThatNeverSucceedEndWithWorkerRetriesExhaustedOnTheLastReceive() {
+        DescribeExecutionResponse execution = run("{\"mode\":\"retry\"}");
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Worker.RetriesExhausted", execution.error());
+    }
+
+    @Test
+    void aPoisonMessageGoesToTheDeadLetterQueueWhileItsBatchMatesComplete() {
+        String body = "this is not JSON " + System.nanoTime();
+        sqs.sendMessage(b -> b.queueUrl(stack.queues().tasksQueueUrl()).messageBody(body));
+        List<String> arns = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            arns.add(sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
+                    .input("{\"mode\":\"succeed\",\"mate\":" + n + "}")).executionArn());
+        }
+        for (String arn : arns) {
+            assertEquals(ExecutionStatus.SUCCEEDED, SfnClients.awaitEnd(sfn, arn, WAIT).status());
+        }
+        Message deadLetter = Await.value(WAIT, "the poison message in the DLQ", () -> sqs.receiveMessage(b -> b
+                .queueUrl(stack.queues().deadLetterQueueUrl()).maxNumberOfMessages(10).waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                .messages().stream().filter(message -> message.body().equals(body)).findFirst().orElse(null));
+        assertEquals(body, deadLetter.body());
+        assertEquals(0, visibleAndInFlight(stack.queues().tasksQueueUrl()));
+    }
+
+    @Test
+    void aDuplicateDeliveryCompletesTheTaskOnceAndEndsAsAClosedTaskWarning() throws Exception {
+        String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
+                .input("{\"mode\":\"slow\",\"seconds\":2}")).executionArn();
+        String token = token(arn);
+        HistoryEvent scheduled = SfnClients.history(sfn, arn).stream()
+                .filter(event -> event.type() == HistoryEventType.TASK_SCHEDULED).findFirst().orElseThrow();
+        String sameBody = Json.write(Json.parse(scheduled.taskScheduledEventDetails().parameters())
+                .getAsJsonObject().get("MessageBody"));
+        sqs.sendMessage(b -> b.queueUrl(stack.queues().tasksQueueUrl()).messageBody(sameBody));
+
+        assertEquals(ExecutionStatus.SUCCEEDED, SfnClients.awaitEnd(sfn, arn, WAIT).status());
+        CallbackLedger.Counts counts = Await.value(WAIT, "both deliveries to call back", () -> {
+            CallbackLedger.Counts now = stack.callbacks().snapshot().get(token);
+            return now != null && now.completions() == 2 ? now : null;
+        });
+        assertEquals(1, counts.acceptedCompletions());
+        String fingerprint = fingerprint(token);
+        Await.until(WAIT, "the duplicate logged as a closed task", () -> log.lines().stream().anyMatch(line ->
+                line.level().equals("WARN") && line.text().contains(fingerprint) && line.text().contains("TASK_CLOSED")));
+        Await.until(WAIT, "both deliveries deleted", () -> visibleAndInFlight(stack.queues().tasksQueueUrl()) == 0);
+        assertFalse(log.lines().stream().anyMatch(line -> line.text().contains(fingerprint)
+                && line.level().equals("ERROR")));
+    }
+
+    private static int visibleAndInFlight(String queueUrl) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+}

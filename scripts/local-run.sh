@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs the whole callback loop on this machine, without an AWS account: SQS (ElasticMQ), a Step Functions
+# endpoint with the project's state machine, and the worker jar behind a local SQS event source mapping,
+# all in one JVM on 127.0.0.1. Builds the worker jar and the local stack first when they are missing or stale.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/local-run.sh [--once] [--ready-file PATH] [--sfn-port N] [--sqs-port N] [timing flags...]
+
+Starts the local stack, runs one demo execution, prints the endpoints and the AWS CLI commands to try,
+and stays up until Ctrl-C.
+  --once              run the demo execution and exit with its status (0 = SUCCEEDED)
+  --ready-file PATH   write the endpoints and ARNs as JSON to PATH once the stack is ready
+  --sfn-port N        Step Functions endpoint port (default 8083; 0 = a free port)
+  --sqs-port N        SQS endpoint port (default 9324; 0 = a free port)
+Every Terraform timing has a flag named after its variable (--task-heartbeat-seconds 3, ...).
+The full list: scripts/local-run.sh --help-all
+Needs: a JDK 21 or newer (JAVA_HOME, or java on PATH). Nothing else: Maven comes with lambda/mvnw.
+USAGE
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+java_version() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
+}
+
+# A JDK 21+: JAVA_HOME first, then java on PATH, then any JDK under /usr/lib/jvm.
+find_jdk() {
+  local candidate version
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
+    [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
+    version="$(java_version "$candidate/bin/java")"
+    if [[ "${version%%.*}" =~ ^[0-9]+$ && "${version%%.*}" -ge 21 ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if ! jdk="$(find_jdk)"; then
+  echo "local-run: needs a JDK 21 or newer (java and javac); none found in JAVA_HOME, on PATH or under /usr/lib/jvm." >&2
+  echo "  Install one, e.g. on Debian/Ubuntu: sudo apt-get install openjdk-21-jdk-headless (or Temurin 21+), then set JAVA_HOME." >&2
+  exit 1
+fi
+export JAVA_HOME="$jdk"
+mvnw="$root/lambda/mvnw"
+
+# Rebuilds when the output is missing or any input is newer than it.
+stale() {
+  local output="$1"; shift
+  [[ ! -e "$output" ]] && return 0
+  [[ -n "$(find "$@" -newer "$output" -type f -print -quit)" ]]
+}
+
+worker_jar="$root/lambda/target/callback-worker.jar"
+if stale "$worker_jar" "$root/lambda/pom.xml" "$root/lambda/src/main"; then
+  echo "[local-run] building the worker jar (lambda/target/callback-worker.jar)..."
+  "$mvnw" -q -f "$root/lambda/pom.xml" package -DskipTests
+fi
+
+classpath_file="$root/local/target/runtime-classpath.txt"
+if stale "$classpath_file" "$root/local/pom.xml" "$root/local/src/main"; then
+  echo "[local-run] building the local stack (local/)..."
+  "$mvnw" -q -f "$root/local/pom.xml" package -DskipTests
+fi
+
+args=("$@")
+if [[ "${1:-}" == "--help-all" ]]; then
+  args=(--help)
+fi
+
+jvm_flags=(-Drepo.root="$root")
+# Pekko (inside ElasticMQ) still uses sun.misc.Unsafe; JDK 23+ warns about it unless told it is allowed.
+if (( "$(java_version "$JAVA_HOME/bin/java" | cut -d. -f1)" >= 23 )); then
+  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
+fi
+
+echo "[local-run] starting with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
+exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" \
+  -cp "$root/local/target/classes:$(cat "$classpath_file")" \
+  io.sfncallback.local.LocalStackMain "${args[@]}"
