@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The Lambda entry point ({@code io.sfncallback.worker.CallbackHandler::handleRequest}): completes
@@ -46,9 +47,13 @@ public final class CallbackHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     CallbackHandler(Worker worker) {
+        this(worker, Core.getGlobalContext());
+    }
+
+    CallbackHandler(Worker worker, org.crac.Context<Resource> crac) {
         this.worker = Objects.requireNonNull(worker, "worker");
         this.priming = new Priming(worker.config(), worker.log());
-        Core.getGlobalContext().register(priming);
+        crac.register(priming);
         worker.log().at(LogLevel.INFO, "worker ready")
                 .with("processor", worker.config().processorClass())
                 .with("heartbeatIntervalSeconds", worker.config().heartbeatInterval().toSeconds())

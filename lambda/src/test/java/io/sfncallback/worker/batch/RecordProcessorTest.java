@@ -108,7 +108,7 @@ class RecordProcessorTest {
         }, input("{\"order\":7}"), 3);
 
         assertThat(seen.get().input()).isEqualTo(JsonParser.parseString("{\"order\":7}"));
-        assertThat(seen.get().executionArn()).contains("arn:aws:states:us-east-1:123456789012:execution:callback:" + TOKEN);
+        assertThat(seen.get().executionArn()).contains(io.sfncallback.worker.testing.Messages.executionArn(TOKEN));
         assertThat(seen.get().receiveCount()).isEqualTo(3);
         assertThat(seen.get().remainingTime()).isPositive();
         verify(sfn).sendTaskSuccess(SendTaskSuccessRequest.builder().taskToken(TOKEN).output("null").build());
@@ -366,7 +366,7 @@ class RecordProcessorTest {
         JsonObject line = logger.json().get(0);
         assertThat(line.get("message").getAsString()).isEqualTo("record succeeded");
         assertThat(line.get("messageId").getAsString()).isEqualTo("m-1");
-        assertThat(line.get("executionArn").getAsString()).endsWith(":execution:callback:" + TOKEN);
+        assertThat(line.get("executionArn").getAsString()).isEqualTo(io.sfncallback.worker.testing.Messages.executionArn(TOKEN));
         assertThat(line.get("token").getAsString()).isEqualTo(TokenFingerprint.of(TOKEN));
         assertThat(line.get("outcome").getAsString()).isEqualTo("SUCCEEDED");
         assertThat(line.get("durationMs").getAsLong()).isNotNegative();

@@ -34,9 +34,14 @@ public final class Messages {
     public static String body(String token, JsonElement input) {
         JsonObject body = new JsonObject();
         body.addProperty("TaskToken", token);
-        body.addProperty("ExecutionArn", "arn:aws:states:us-east-1:123456789012:execution:callback:" + token);
+        body.addProperty("ExecutionArn", executionArn(token));
         body.add("Input", input);
         return body.toString();
+    }
+
+    /** The execution a test token belongs to; its name is derived from, but does not contain, the token. */
+    public static String executionArn(String token) {
+        return "arn:aws:states:us-east-1:123456789012:execution:callback:exec-" + Integer.toHexString(token.hashCode());
     }
 
     public static String body(String token, String inputJson) {

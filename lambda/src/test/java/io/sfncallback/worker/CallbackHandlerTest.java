@@ -1,0 +1,135 @@
+package io.sfncallback.worker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.sfncallback.worker.testing.Messages.body;
+import static io.sfncallback.worker.testing.Messages.event;
+import static io.sfncallback.worker.testing.Messages.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.sfncallback.worker.config.ConfigException;
+import io.sfncallback.worker.testing.CapturingLogger;
+import io.sfncallback.worker.testing.TestContext;
+import java.util.HashMap;
+import java.util.Map;
+import org.crac.Context;
+import org.crac.Resource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class CallbackHandlerTest {
+
+    @RegisterExtension
+    static WireMockExtension aws = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    private final CapturingLogger logger = new CapturingLogger();
+
+    @BeforeEach
+    void stepFunctionsAcceptsEverything() {
+        aws.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/x-amz-json-1.0").withBody("{}")));
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL", aws.baseUrl());
+        env.put("TASKS_QUEUE_URL", aws.baseUrl() + "/000000000000/tasks");
+        env.put("RETRY_DELAY_SECONDS", "3");
+        return env;
+    }
+
+    @Test
+    void answersEachRecordAndListsOnlyTheOnesToDeliverAgain() {
+        CallbackHandler handler = new CallbackHandler(env());
+
+        SQSBatchResponse response = handler.handleRequest(event(
+                message("ok", body("token-ok", "{\"mode\":\"succeed\"}")),
+                message("poison", "this is not json"),
+                message("retry", body("token-retry", "{\"mode\":\"retry\"}")),
+                message("rejected", body("token-rejected", "{\"mode\":\"reject\"}"))), TestContext.relaxed(logger));
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("poison", "retry");
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess")));
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskFailure")));
+        aws.verify(1, postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AmazonSQS.ChangeMessageVisibilityBatch")));
+        assertThat(logger.withMessage("batch done")).singleElement().satisfies(line -> {
+            assertThat(line.get("records").getAsInt()).isEqualTo(4);
+            assertThat(line.get("batchItemFailures").getAsInt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void theWholeTokenNeverReachesTheLogs() {
+        String token = "AAAAKgAAAAIAAAAAAAAAAQ-very-secret-token-material";
+        CallbackHandler handler = new CallbackHandler(env());
+
+        handler.handleRequest(event(message("m", body(token, "{\"mode\":\"crash\"}"))), TestContext.relaxed(logger));
+
+        assertThat(logger.all()).doesNotContain(token).contains("record failed");
+    }
+
+    @Test
+    void anEmptyOrMissingBatchIsAnEmptyResponse() {
+        CallbackHandler handler = new CallbackHandler(env());
+
+        assertThat(handler.handleRequest(new SQSEvent(), TestContext.relaxed(logger)).getBatchItemFailures()).isEmpty();
+        assertThat(handler.handleRequest(null, null).getBatchItemFailures()).isEmpty();
+    }
+
+    @Test
+    void aBadSettingFailsTheInitNamingTheVariable() {
+        Map<String, String> env = env();
+        env.put("HEARTBEAT_INTERVAL_SECONDS", "soon");
+
+        assertThatThrownBy(() -> new CallbackHandler(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("HEARTBEAT_INTERVAL_SECONDS='soon' is not a whole number");
+    }
+
+    @Test
+    void runsWithNoSettingAtAll() {
+        assertThat(new CallbackHandler(Map.of())).isNotNull();
+    }
+
+    @Test
+    void registersAPrimingHookThatPrimesWithoutSideEffects() throws Exception {
+        java.util.List<Resource> registered = new java.util.ArrayList<>();
+        Context<Resource> crac = new Context<>() {
+            @Override
+            public void register(Resource resource) {
+                registered.add(resource);
+            }
+
+            @Override
+            public void beforeCheckpoint(Context<? extends Resource> context) {
+            }
+
+            @Override
+            public void afterRestore(Context<? extends Resource> context) {
+            }
+        };
+        io.sfncallback.worker.config.WorkerConfig config = io.sfncallback.worker.config.WorkerConfig.fromEnvironment(env());
+        Worker worker = Worker.create(config, logger);
+
+        new CallbackHandler(worker, crac);
+        assertThat(registered).singleElement().isInstanceOf(io.sfncallback.worker.snapstart.Priming.class);
+        registered.get(0).beforeCheckpoint(crac);
+
+        assertThat(logger.withMessage("primed for snapshot")).hasSize(1);
+        assertThat(aws.getAllServeEvents()).as("priming never reaches the endpoints").isEmpty();
+    }
+}
