@@ -194,7 +194,7 @@ data "aws_iam_policy_document" "worker" {
 
   # What the SQS event source mapping needs (ReceiveMessage, DeleteMessage, GetQueueAttributes),
   # plus ChangeMessageVisibility: the worker gives failed records a short retry delay.
-  # https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+  # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-lambda-function-trigger.html
   statement {
     sid       = "ConsumeTasksQueue"
     effect    = "Allow"
@@ -344,8 +344,8 @@ data "aws_iam_policy_document" "state_machine_assume" {
       identifiers = ["states.amazonaws.com"]
     }
 
-    # Confused-deputy protection: only this account's state machine of this name.
-    # https://docs.aws.amazon.com/step-functions/latest/dg/cross-service-confused-deputy-prevention.html
+    # Confused-deputy protection: only this account's state machine of this name (":*" covers
+    # its versions and aliases). https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"

@@ -39,8 +39,9 @@ const RESOURCE_STAR_EXCEPTIONS = {
 // The documented list of the Step Functions execution role's log delivery actions (cw-logs.html).
 const SFN_LOG_DELIVERY_ACTIONS = Object.keys(RESOURCE_STAR_EXCEPTIONS).filter((a) => a.startsWith("logs:"));
 
-// What a Lambda SQS event source mapping needs on the queue.
-// https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (execution role permissions)
+// What a Lambda SQS event source mapping needs on the queue ("The Lambda execution role must
+// include the following permissions: sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage").
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-lambda-function-trigger.html
 const ESM_SQS_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 
 // SendTask* carry no resource type in the Service Authorization Reference, yet Step Functions
@@ -690,7 +691,7 @@ async function checkIam(model, out) {
     const queueRef = "aws_sqs_queue.tasks.arn";
     for (const a of [...ESM_SQS_ACTIONS, "sqs:ChangeMessageVisibility"]) {
       const on = allowedOn(g, a);
-      if (on.length === 0) out.add(workerFn.file, workerFn.block.line, "iam", `the worker role lacks ${a}, which ${ESM_SQS_ACTIONS.includes(a) ? "the SQS event source mapping needs" : "the worker's retry delay needs"} (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html)`);
+      if (on.length === 0) out.add(workerFn.file, workerFn.block.line, "iam", `the worker role lacks ${a}, which ${ESM_SQS_ACTIONS.includes(a) ? "the SQS event source mapping needs" : "the worker's retry delay needs"} (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-lambda-function-trigger.html)`);
       else if (!on.some((x) => x.st.resourceRefs.includes(queueRef))) out.add(on[0].doc.file, on[0].st.block.line, "iam", `${a} must be granted on the tasks queue (${queueRef})`);
     }
     for (const a of CALLBACK_ACTIONS) {
@@ -852,6 +853,27 @@ async function checkCross(model, out) {
       }
     }
     if (!ok) out.add(p.file, p.block.line, "cross", `aws_sqs_queue_policy.${p.name} must deny requests with aws:SecureTransport = false`);
+  }
+
+  // The variable table of docs/deploy.md: one row per variable, with the default as in variables.tf.
+  const deployDoc = path.join(model.root, "docs", "deploy.md");
+  if (fs.existsSync(deployDoc)) {
+    const rows = new Map();
+    fs.readFileSync(deployDoc, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        const m = line.match(/^\| `(\w+)` \| `([^`]*)` \|/);
+        if (m) rows.set(m[1], { text: m[2], line: i + 1 });
+      });
+    for (const [name, v] of model.variables) {
+      const row = rows.get(name);
+      const want = JSON.stringify(model.defaults[name]);
+      if (!row) out.add("docs/deploy.md", 0, "docs", `the variable table has no row for ${name} (default ${want})`);
+      else if (row.text !== want) out.add("docs/deploy.md", row.line, "docs", `the variable table says ${name} defaults to ${row.text}, variables.tf says ${want}`);
+    }
+    for (const [name, row] of rows) {
+      if (!model.variables.has(name)) out.add("docs/deploy.md", row.line, "docs", `the variable table lists ${name}, which variables.tf does not declare`);
+    }
   }
 
   // The local stack's copy of the defaults.
