@@ -344,8 +344,9 @@ data "aws_iam_policy_document" "state_machine_assume" {
       identifiers = ["states.amazonaws.com"]
     }
 
-    # Confused-deputy protection: only this account's state machine of this name (":*" covers
-    # its versions and aliases). https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+    # Confused-deputy protection as AWS recommends, narrowed from "stateMachine:*" to this state
+    # machine (":*" covers its versions and aliases).
+    # https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html#prevent-cross-service-confused-deputy
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
