@@ -230,7 +230,7 @@ for path in "${paths[@]}"; do
 done
 
 total=${#paths[@]}
-echo "smoke test: $((total - failures)) passed, $failures failed"
+echo "smoke-test: $((total - failures)) passed, $failures failed"
 if [ "$failures" -gt 0 ]; then
   exit 1
 fi

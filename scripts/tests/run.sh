@@ -133,7 +133,7 @@ run "no ARN and no terraform: exit 69" 69 'pass -a ARN or set STATE_MACHINE_ARN'
 
 # --- smoke-test.sh ---------------------------------------------------------------------------
 st="$scripts/smoke-test.sh"
-run "smoke test: all four paths pass" 0 'smoke test: 4 passed, 0 failed' "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
+run "smoke test: all four paths pass" 0 'smoke-test: 4 passed, 0 failed' "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
 for p in success reject slow hang; do
   check "smoke test reports $p" "^ok   $p" "$LAST_OUTPUT"
 done
@@ -141,13 +141,13 @@ check "smoke test passes --slow to the slow path" '--input \{"mode":"slow","seco
 run "smoke test: a rejection that succeeds is caught" 1 'FAIL reject: status SUCCEEDED, expected FAILED' env FAKE_AWS_BROKEN=reject "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
 run "smoke test: a hang ending in States.Timeout is caught" 1 "FAIL hang: error 'States.Timeout', expected States.HeartbeatTimeout" env FAKE_AWS_BROKEN=hang "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
 run "smoke test: an output without result.status is caught" 1 'FAIL success: output has no result.status = done' env FAKE_AWS_BROKEN=succeed "$st" --only success --poll 0.05
-run "smoke test: --only runs a subset" 0 'smoke test: 2 passed, 0 failed' "$st" --only success,reject --poll 0.05
+run "smoke test: --only runs a subset" 0 'smoke-test: 2 passed, 0 failed' "$st" --only success,reject --poll 0.05
 run "smoke test: hang not longer than the heartbeat is refused" 64 'must be longer than --heartbeat' "$st" --heartbeat 60 --hang 30
 run "smoke test: unknown path" 64 "unknown path 'nap'" "$st" --only nap
 run "smoke test: missing AWS CLI: exit 69" 69 'The AWS CLI v2 is required' env AWS_CLI="$work/no-such-aws" "$st"
 run "smoke test: help" 0 'smoke-test.sh --heartbeat 3 --slow 5 --hang 5' "$st" -h
 
-echo "script tests: $passed passed, $failed failed"
+echo "script-tests: $passed passed, $failed failed"
 if [ "$failed" -gt 0 ]; then
   exit 1
 fi

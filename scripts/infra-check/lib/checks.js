@@ -492,7 +492,8 @@ function validateAsl(text, file, sc, values, out) {
     out.add(file, lineAt(text, pos), "asl", `${tag} the rendered definition is not JSON: ${e.message}`);
     return;
   }
-  const v = aslValidator(asl);
+  if (!aslValidatorCache.has(text)) aslValidatorCache.set(text, aslValidator(asl));
+  const v = aslValidatorCache.get(text);
   if (!v.isValid) {
     for (const err of v.errors) out.add(file, 0, "asl", `${tag} asl-validator: ${err.Message ?? err.message ?? JSON.stringify(err)}`);
   }
@@ -522,7 +523,16 @@ function validateAsl(text, file, sc, values, out) {
   }
 }
 
-async function aslLanguageService(text) {
+// Most rendered definitions repeat (every check run, every self-test copy): validate each text once.
+const aslValidatorCache = new Map();
+const aslServiceCache = new Map();
+
+function aslLanguageService(text) {
+  if (!aslServiceCache.has(text)) aslServiceCache.set(text, aslLanguageServiceUncached(text));
+  return aslServiceCache.get(text);
+}
+
+async function aslLanguageServiceUncached(text) {
   const ls = aslService.getLanguageService({});
   const doc = TextDocument.create("file:///statemachine.asl.json", "asl", 1, text);
   const diags = await ls.doValidation(doc, ls.parseJSONDocument(doc));
