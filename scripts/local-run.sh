@@ -71,12 +71,18 @@ if stale "$classpath_file" "$root/local/pom.xml" "$root/local/src/main"; then
   "$mvnw" -q -f "$root/local/pom.xml" package -DskipTests
 fi
 
+main_class=io.sfncallback.local.LocalStackMain
 args=("$@")
 if [[ "${1:-}" == "--help-all" ]]; then
   args=(--help)
+elif [[ "${1:-}" == "--bench-load" ]]; then
+  # Used by scripts/bench-local-load.sh: the same build and JVM, the load run instead of the demo.
+  main_class=io.sfncallback.local.load.LoadRunMain
+  args=("${@:2}")
 fi
 
-jvm_flags=(-Drepo.root="$root")
+# More pooled HTTP connections per endpoint than the JDK's 5: the SDK clients here talk to two local endpoints.
+jvm_flags=(-Drepo.root="$root" -Dhttp.maxConnections=64)
 # Pekko (inside ElasticMQ) still uses sun.misc.Unsafe; JDK 23+ warns about it unless told it is allowed.
 if (( "$(java_version "$JAVA_HOME/bin/java" | cut -d. -f1)" >= 23 )); then
   jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
@@ -85,4 +91,4 @@ fi
 echo "[local-run] starting with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
 exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" \
   -cp "$root/local/target/classes:$(cat "$classpath_file")" \
-  io.sfncallback.local.LocalStackMain "${args[@]}"
+  "$main_class" "${args[@]}"

@@ -53,6 +53,7 @@ public final class LoadRun {
     }
 
     public Report run(int executions, int clientThreads, Duration timeout) throws Exception {
+        java.util.Set<String> earlierTokens = java.util.Set.copyOf(stack.callbacks().snapshot().keySet());
         Map<String, Integer> numberByArn = new ConcurrentHashMap<>();
         try (SfnClient sfn = client(stack.sfnEndpoint(), stack.config().region());
                 ExecutorService clients = Executors.newFixedThreadPool(clientThreads)) {
@@ -92,7 +93,7 @@ public final class LoadRun {
             for (Future<?> check : checks) {
                 check.get();
             }
-            return report(executions, problems, latencies, starts2, stops);
+            return report(executions, problems, latencies, starts2, stops, earlierTokens);
         }
     }
 
@@ -131,8 +132,9 @@ public final class LoadRun {
     }
 
     private Report report(int executions, List<String> problems, List<Long> latencies, List<Instant> starts,
-            List<Instant> stops) {
-        Map<String, CallbackLedger.Counts> callbacks = stack.callbacks().snapshot();
+            List<Instant> stops, java.util.Set<String> earlierTokens) {
+        Map<String, CallbackLedger.Counts> callbacks = new java.util.HashMap<>(stack.callbacks().snapshot());
+        callbacks.keySet().removeAll(earlierTokens);
         int completingTokens = 0;
         int completedTwice = 0;
         for (Map.Entry<String, CallbackLedger.Counts> token : callbacks.entrySet()) {

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench-local-load.sh}: a fresh local stack on free ports, one load run, the report
- * on stdout (last line: {@code RESULT <json>}). Exit code 1 when any execution went wrong.
+ * Entry point of {@code scripts/bench-local-load.sh}: a fresh local stack on free ports, an optional warm-up run,
+ * the measured run, the report on stdout (a line {@code RESULT <json>}). Exit code 1 when any execution of the
+ * measured run went wrong.
  */
 public final class LoadRunMain {
 
@@ -23,12 +24,14 @@ public final class LoadRunMain {
         int executions = 1000;
         int clientThreads = 32;
         int timeoutSeconds = 300;
+        int warmup = 0;
         List<String> stackArgs = new ArrayList<>(List.of("--sfn-port", "0", "--sqs-port", "0"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--executions" -> executions = Integer.parseInt(args[++i]);
                 case "--client-threads" -> clientThreads = Integer.parseInt(args[++i]);
                 case "--timeout-seconds" -> timeoutSeconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 default -> stackArgs.add(args[i]);
             }
         }
@@ -41,8 +44,13 @@ public final class LoadRunMain {
         };
         LoadRun.Report report;
         try (LocalStack stack = LocalStack.start(commandLine.config(), quiet, LoadRunMain::progress)) {
-            report = new LoadRun(stack, LoadRunMain::progress).run(executions, clientThreads,
-                    Duration.ofSeconds(timeoutSeconds));
+            LoadRun load = new LoadRun(stack, LoadRunMain::progress);
+            if (warmup > 0) {
+                progress("warm-up: " + warmup + " executions (JIT, class loading, the worker's cold starts)");
+                LoadRun.Report warm = load.run(warmup, clientThreads, Duration.ofSeconds(timeoutSeconds));
+                progress("warm-up " + warm.summary());
+            }
+            report = load.run(executions, clientThreads, Duration.ofSeconds(timeoutSeconds));
         }
         progress(report.summary());
         report.problems().stream().limit(20).forEach(problem -> progress("problem: " + problem));
