@@ -30,9 +30,10 @@ const PACKAGE_VERSION = "21.22.1";
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(__dirname, "aws-provider-schema.json");
 
+class GenerateError extends Error {}
+
 function fail(msg) {
-  console.error(`generate-schema: ${msg}`);
-  process.exit(1);
+  throw new GenerateError(msg);
 }
 
 function installPackage() {
@@ -178,6 +179,14 @@ async function main() {
     } else fail(`unknown argument ${args[i]}`);
   }
   const base = fromDir ?? installPackage();
+  try {
+    await generateAsync(base);
+  } finally {
+    if (!fromDir) fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+async function generateAsync(base) {
   const pkgDir = path.join(base, "node_modules", PACKAGE);
   const pkgJson = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
   if (pkgJson.version !== PACKAGE_VERSION) fail(`found ${PACKAGE}@${pkgJson.version}, want ${PACKAGE_VERSION}`);
@@ -208,4 +217,7 @@ async function main() {
   console.error(`generate-schema: wrote ${path.relative(ROOT, OUT)} (${used.resource.size} resource, ${used.data.size} data source types)`);
 }
 
-main().catch((e) => fail(e.stack || String(e)));
+main().catch((e) => {
+  console.error(`generate-schema: ${e instanceof GenerateError ? e.message : e.stack || e}`);
+  process.exit(1);
+});
