@@ -41,6 +41,11 @@ public final class LocalStackMain {
         LocalStack stack;
         try {
             stack = LocalStack.start(commandLine.config(), LogSink.stdout(), LocalStackMain::progress);
+        } catch (java.net.BindException e) {
+            System.err.println("local-run: could not start the local stack: " + e.getMessage()
+                    + ". Is another local stack running? Choose other ports with --sfn-port / --sqs-port (0 = a free port).");
+            System.exit(1);
+            return;
         } catch (Exception e) {
             System.err.println("local-run: could not start the local stack: " + e);
             System.exit(1);
@@ -58,7 +63,12 @@ public final class LocalStackMain {
         printEndpoints(stack);
         int exitCode = 0;
         if (commandLine.demo()) {
-            exitCode = new DemoExecution(stack, LocalStackMain::progress).run(commandLine.demoInput());
+            try {
+                exitCode = new DemoExecution(stack, LocalStackMain::progress).run(commandLine.demoInput());
+            } catch (Exception e) {
+                System.err.println("local-run: the demo execution could not run: " + e);
+                exitCode = 1;
+            }
         }
         if (commandLine.once()) {
             System.exit(exitCode);

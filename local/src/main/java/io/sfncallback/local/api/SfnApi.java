@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import io.sfncallback.local.engine.CallbackRejected;
 import io.sfncallback.local.engine.Execution;
 import io.sfncallback.local.engine.ExecutionEngine;
-import io.sfncallback.local.engine.ExecutionStatus;
 import io.sfncallback.local.engine.HistoryEvent;
 import io.sfncallback.local.engine.StateMachine;
 import io.sfncallback.local.json.Json;
@@ -333,9 +332,5 @@ public final class SfnApi {
         JsonObject details = new JsonObject();
         details.addProperty("included", true);
         return details;
-    }
-
-    static boolean isTerminal(ExecutionStatus status) {
-        return status != ExecutionStatus.RUNNING;
     }
 }

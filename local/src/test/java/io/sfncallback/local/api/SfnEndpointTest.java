@@ -320,6 +320,38 @@ class SfnEndpointTest {
     }
 
     @Test
+    void historyPagesInBothOrdersAndCanLeaveOutExecutionData() throws Exception {
+        String machineArn = projectMachine(60, 3600);
+        software.amazon.awssdk.services.sfn.model.DescribeStateMachineResponse machine =
+                sfn.describeStateMachine(b -> b.stateMachineArn(machineArn));
+        assertEquals(Definitions.project(60, 3600), machine.definition());
+        assertEquals(software.amazon.awssdk.services.sfn.model.StateMachineStatus.ACTIVE, machine.status());
+        String executionArn = start(machineArn, "{\"secret\":1}");
+        sfn.sendTaskSuccess(b -> {
+            try {
+                b.taskToken(token(nextMessage())).output("{}");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        SfnClients.awaitEnd(sfn, executionArn, WAIT);
+        List<HistoryEvent> all = SfnClients.history(sfn, executionArn);
+        var firstPage = sfn.getExecutionHistory(b -> b.executionArn(executionArn).maxResults(3));
+        assertEquals(all.subList(0, 3), firstPage.events());
+        var secondPage = sfn.getExecutionHistory(b -> b.executionArn(executionArn).maxResults(3)
+                .nextToken(firstPage.nextToken()));
+        assertEquals(all.subList(3, 6), secondPage.events());
+        var reversed = sfn.getExecutionHistory(b -> b.executionArn(executionArn).reverseOrder(true));
+        assertEquals(all.reversed(), reversed.events());
+        var withoutData = sfn.getExecutionHistory(b -> b.executionArn(executionArn).includeExecutionData(false));
+        assertNull(withoutData.events().get(0).executionStartedEventDetails().input());
+        assertEquals(all.size(), withoutData.events().size());
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(i + 1, all.get(i).id());
+        }
+    }
+
+    @Test
     void stopExecutionAbortsAndClosesTheTask() throws Exception {
         String executionArn = start(projectMachine(60, 3600), "{}");
         String token = token(nextMessage());
