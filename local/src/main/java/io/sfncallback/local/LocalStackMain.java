@@ -41,13 +41,12 @@ public final class LocalStackMain {
         LocalStack stack;
         try {
             stack = LocalStack.start(commandLine.config(), LogSink.stdout(), LocalStackMain::progress);
-        } catch (java.net.BindException e) {
-            System.err.println("local-run: could not start the local stack: " + e.getMessage()
-                    + ". Is another local stack running? Choose other ports with --sfn-port / --sqs-port (0 = a free port).");
-            System.exit(1);
-            return;
         } catch (Exception e) {
             System.err.println("local-run: could not start the local stack: " + e);
+            if (isPortInUse(e)) {
+                System.err.println("local-run: a port is taken (another local stack?); choose others with"
+                        + " --sfn-port / --sqs-port (0 = a free port).");
+            }
             System.exit(1);
             return;
         }
@@ -76,6 +75,16 @@ public final class LocalStackMain {
         printCliCommands(stack);
         progress("ready; press Ctrl-C to stop");
         stopped.await();
+    }
+
+    /** ElasticMQ (Pekko) wraps the BindException, so look at the whole chain and the messages. */
+    private static boolean isPortInUse(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void progress(String message) {
