@@ -81,7 +81,8 @@ public final class LocalStack implements AutoCloseable {
         sqsServer = own(EmbeddedSqs.start(config.host(), config.sqsPort(), config.region(), config.accountId()));
         sqs = own(sqsClient(sqsServer.endpoint(), config.region()));
         queues = Queues.create(sqs, config.tasksQueueName(), config.deadLetterQueueName(),
-                config.visibilityTimeoutSeconds(), config.maxReceiveCount());
+                config.visibilityTimeoutSeconds(), config.maxReceiveCount(), config.messageRetentionSeconds(),
+                config.dlqMessageRetentionSeconds());
         progress.accept("created " + queues.tasksQueueUrl() + " (visibility timeout " + config.visibilityTimeoutSeconds()
                 + " s, redrive to " + config.deadLetterQueueName() + " after " + config.maxReceiveCount() + " receives)");
 

@@ -11,7 +11,7 @@ import java.util.Map;
 public record LocalStackConfig(
         String host, int sfnPort, int sqsPort, String region, String accountId, String namePrefix,
         Path definitionTemplate, Path workerJar, String handlerClass,
-        int maxReceiveCount, int lambdaTimeoutSeconds, int lambdaMemoryMb, String lambdaLogLevel,
+        int maxReceiveCount, int messageRetentionSeconds, int dlqMessageRetentionSeconds, int lambdaTimeoutSeconds, int lambdaMemoryMb, String lambdaLogLevel,
         int batchSize, int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords,
         int taskHeartbeatSeconds, int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds,
         Integer visibilityTimeoutOverride, int pollWaitSeconds, Map<String, String> extraWorkerEnvironment) {
@@ -67,6 +67,8 @@ public record LocalStackConfig(
         builder.workerJar = workerJar;
         builder.handlerClass = handlerClass;
         builder.maxReceiveCount = maxReceiveCount;
+        builder.messageRetentionSeconds = messageRetentionSeconds;
+        builder.dlqMessageRetentionSeconds = dlqMessageRetentionSeconds;
         builder.lambdaTimeoutSeconds = lambdaTimeoutSeconds;
         builder.lambdaMemoryMb = lambdaMemoryMb;
         builder.lambdaLogLevel = lambdaLogLevel;
@@ -96,6 +98,8 @@ public record LocalStackConfig(
         public Path workerJar;
         public String handlerClass = HANDLER_CLASS;
         public int maxReceiveCount;
+        public int messageRetentionSeconds;
+        public int dlqMessageRetentionSeconds;
         public int lambdaTimeoutSeconds;
         public int lambdaMemoryMb;
         public String lambdaLogLevel;
@@ -119,6 +123,8 @@ public record LocalStackConfig(
             definitionTemplate = repoRoot.resolve("statemachine.asl.json");
             workerJar = repoRoot.resolve("lambda/target/callback-worker.jar");
             maxReceiveCount = defaults.maxReceiveCount();
+            messageRetentionSeconds = defaults.messageRetentionSeconds();
+            dlqMessageRetentionSeconds = defaults.dlqMessageRetentionSeconds();
             lambdaTimeoutSeconds = defaults.lambdaTimeoutSeconds();
             lambdaMemoryMb = defaults.lambdaMemoryMb();
             lambdaLogLevel = defaults.lambdaApplicationLogLevel();
@@ -136,6 +142,9 @@ public record LocalStackConfig(
             require(sfnPort >= 0 && sfnPort <= 65535, "the Step Functions port must be 0..65535");
             require(sqsPort >= 0 && sqsPort <= 65535, "the SQS port must be 0..65535");
             require(maxReceiveCount >= 1 && maxReceiveCount <= 1000, "max_receive_count must be 1..1000");
+            require(messageRetentionSeconds >= 60 && messageRetentionSeconds <= 1_209_600
+                    && dlqMessageRetentionSeconds >= messageRetentionSeconds && dlqMessageRetentionSeconds <= 1_209_600,
+                    "message retention must be 60..1209600 seconds, the DLQ's at least the tasks queue's");
             require(lambdaTimeoutSeconds >= 1 && lambdaTimeoutSeconds <= 900, "lambda_timeout_seconds must be 1..900");
             require(batchSize >= 1 && batchSize <= 10_000, "batch_size must be 1..10000");
             require(batchSize <= 10 || batchingWindowSeconds >= 1,
@@ -153,7 +162,8 @@ public record LocalStackConfig(
                     "the visibility timeout must be 0..43200 seconds");
             require(pollWaitSeconds >= 1 && pollWaitSeconds <= 20, "the poll wait must be 1..20 seconds");
             return new LocalStackConfig(host, sfnPort, sqsPort, region, accountId, namePrefix, definitionTemplate,
-                    workerJar, handlerClass, maxReceiveCount, lambdaTimeoutSeconds, lambdaMemoryMb, lambdaLogLevel,
+                    workerJar, handlerClass, maxReceiveCount, messageRetentionSeconds, dlqMessageRetentionSeconds,
+                    lambdaTimeoutSeconds, lambdaMemoryMb, lambdaLogLevel,
                     batchSize, batchingWindowSeconds, maxConcurrency, maxConcurrentRecords, taskHeartbeatSeconds,
                     taskTimeoutSeconds, heartbeatIntervalSeconds, retryDelaySeconds, visibilityTimeoutOverride,
                     pollWaitSeconds, extraWorkerEnvironment);

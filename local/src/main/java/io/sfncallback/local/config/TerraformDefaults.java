@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * the variable names of variables.tf; scripts/check-infra.sh checks they still match).
  */
 public record TerraformDefaults(String namePrefix, int maxReceiveCount, int messageRetentionSeconds,
-        int lambdaMemoryMb, int lambdaTimeoutSeconds, String lambdaApplicationLogLevel, int batchSize,
+        int dlqMessageRetentionSeconds, int lambdaMemoryMb, int lambdaTimeoutSeconds, String lambdaApplicationLogLevel, int batchSize,
         int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords, int taskHeartbeatSeconds,
         int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds) {
 
@@ -35,6 +35,7 @@ public record TerraformDefaults(String namePrefix, int maxReceiveCount, int mess
                 text(values, "name_prefix"),
                 number(values, "max_receive_count"),
                 number(values, "message_retention_seconds"),
+                number(values, "dlq_message_retention_seconds"),
                 number(values, "lambda_memory_mb"),
                 number(values, "lambda_timeout_seconds"),
                 text(values, "lambda_application_log_level"),

@@ -8,18 +8,24 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The tasks queue and its dead-letter queue, created with the SQS API as Terraform configures them: the tasks
- * queue redrives to the DLQ after {@code maxReceiveCount} receives, with the given visibility timeout.
+ * queue redrives to the DLQ after {@code maxReceiveCount} receives, with the given visibility timeout. The
+ * retention periods are passed on too, though ElasticMQ neither reports nor enforces them (a local run is short).
  */
 public record Queues(String tasksQueueUrl, String tasksQueueArn, String deadLetterQueueUrl, String deadLetterQueueArn) {
 
-    /** 14 days, the longest SQS keeps a message: the DLQ holds what needs a person's look. */
-    private static final String DLQ_RETENTION_SECONDS = "1209600";
-
     public static Queues create(SqsClient sqs, String tasksQueueName, String deadLetterQueueName,
             int visibilityTimeoutSeconds, int maxReceiveCount) {
+        return create(sqs, tasksQueueName, deadLetterQueueName, visibilityTimeoutSeconds, maxReceiveCount, 345_600,
+                1_209_600);
+    }
+
+    /** With retention periods too (message_retention_seconds, dlq_message_retention_seconds). */
+    public static Queues create(SqsClient sqs, String tasksQueueName, String deadLetterQueueName,
+            int visibilityTimeoutSeconds, int maxReceiveCount, int retentionSeconds, int dlqRetentionSeconds) {
         String dlqUrl = sqs.createQueue(CreateQueueRequest.builder()
                 .queueName(deadLetterQueueName)
-                .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, DLQ_RETENTION_SECONDS))
+                .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                        Integer.toString(dlqRetentionSeconds)))
                 .build()).queueUrl();
         String dlqArn = arn(sqs, dlqUrl);
         String redrivePolicy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
@@ -27,6 +33,7 @@ public record Queues(String tasksQueueUrl, String tasksQueueArn, String deadLett
                 .queueName(tasksQueueName)
                 .attributes(Map.of(
                         QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds),
+                        QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(retentionSeconds),
                         QueueAttributeName.REDRIVE_POLICY, redrivePolicy))
                 .build()).queueUrl();
         return new Queues(tasksUrl, arn(sqs, tasksUrl), dlqUrl, dlqArn);
