@@ -1,0 +1,38 @@
+# Sourced by the scripts: finds a JDK >= 21 and exports JAVA_HOME (the worker targets Lambda's java21).
+# Order: JAVA_HOME, the java on PATH, then any JDK under /usr/lib/jvm.
+
+java_spec_version() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
+}
+
+find_jdk21() {
+  local candidate version on_path=""
+  if command -v java >/dev/null 2>&1; then
+    on_path="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  fi
+  for candidate in "${JAVA_HOME:-}" "$on_path" /usr/lib/jvm/*; do
+    [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
+    version="$(java_spec_version "$candidate/bin/java")"
+    if [[ "${version%%.*}" =~ ^[0-9]+$ && "${version%%.*}" -ge 21 ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+require_java21() {
+  local jdk
+  if ! jdk="$(find_jdk21)"; then
+    echo "error: needs a JDK 21 or newer (java and javac); none found in JAVA_HOME, on PATH or under /usr/lib/jvm." >&2
+    echo "  Install one, e.g. on Debian/Ubuntu: sudo apt-get install openjdk-21-jdk-headless (or Temurin 21+), then set JAVA_HOME." >&2
+    exit 1
+  fi
+  export JAVA_HOME="$jdk"
+  # Maven's own Guice touches sun.misc.Unsafe, which JDK 24+ warns about on every build.
+  local version
+  version="$(java_spec_version "$jdk/bin/java")"
+  if [[ "${version%%.*}" -ge 24 && "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+  fi
+}
