@@ -58,11 +58,27 @@ function lineOf(text, index) {
   return text.slice(0, index).split("\n").length;
 }
 
+// Calls made over the wire without the SDK client, named by their JSON-protocol target
+// (X-Amz-Target: "AmazonSQS.ChangeMessageVisibilityBatch", "AWSStepFunctions.SendTaskSuccess").
+const WIRE_TARGETS = { AmazonSQS: "sqs", AWSStepFunctions: "sfn" };
+
 // [{action: "states:SendTaskSuccess", file, line, call}]
 function sdkCalls(srcDir, root) {
   const calls = [];
   for (const file of javaFiles(srcDir)) {
     const text = stripComments(fs.readFileSync(file, "utf8"));
+    for (const m of text.matchAll(/"(AmazonSQS|AWSStepFunctions)\.([A-Z][A-Za-z]+)"/g)) {
+      const client = SDK_OPERATIONS[WIRE_TARGETS[m[1]]];
+      const call = m[2][0].toLowerCase() + m[2].slice(1);
+      if (!client.ops.includes(call)) continue;
+      const op = client.action(call);
+      calls.push({
+        action: `${client.prefix}:${op[0].toUpperCase()}${op.slice(1)}`,
+        call,
+        file: path.relative(root, file),
+        line: lineOf(text, m.index),
+      });
+    }
     for (const client of Object.values(SDK_OPERATIONS)) {
       if (!text.includes(client.pkg)) continue;
       const re = new RegExp(`\\.\\s*(${client.ops.join("|")})\\s*\\(`, "g");
