@@ -35,6 +35,8 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
               --batch-size N                --batching-window-seconds N   --max-concurrency N
               --max-concurrent-records N    --task-heartbeat-seconds N    --task-timeout-seconds N
               --heartbeat-interval-seconds N --retry-delay-seconds N
+              --message-retention-seconds N --dlq-message-retention-seconds N
+              --lambda-application-log-level LEVEL   (AWS_LAMBDA_LOG_LEVEL of the worker; default INFO)
               --visibility-timeout-seconds N  tasks queue visibility timeout (default 6 x lambda timeout + window)
               --poll-wait-seconds N         long-poll wait of the event source mapping (default 2)
               -h, --help                    this help
@@ -77,6 +79,10 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
                             config.extraWorkerEnvironment.put(value.substring(0, equals), value.substring(equals + 1));
                         }
                         case "--max-receive-count" -> config.maxReceiveCount = integer(flag, value);
+                        case "--message-retention-seconds" -> config.messageRetentionSeconds = integer(flag, value);
+                        case "--dlq-message-retention-seconds" ->
+                                config.dlqMessageRetentionSeconds = integer(flag, value);
+                        case "--lambda-application-log-level" -> config.lambdaLogLevel = value;
                         case "--lambda-timeout-seconds" -> config.lambdaTimeoutSeconds = integer(flag, value);
                         case "--lambda-memory-mb" -> config.lambdaMemoryMb = integer(flag, value);
                         case "--batch-size" -> config.batchSize = integer(flag, value);
