@@ -202,7 +202,8 @@ const CASES = [
     plant: (d) => {
       for (const f of require("./lib/java").javaFiles(path.join(d, "lambda/src/main/java"))) {
         const t = fs.readFileSync(f, "utf8");
-        fs.writeFileSync(f, t.replace(/software\.amazon\.awssdk\.services\.(sfn|sqs)/g, "example.nothing"));
+        fs.writeFileSync(f, t.replace(/software\.amazon\.awssdk\.services\.(sfn|sqs)/g, "example.nothing")
+          .replace(/"(AmazonSQS|AWSStepFunctions)\./g, '"Example.'));
       }
     },
     expect: /found no Step Functions or SQS SDK call/,
