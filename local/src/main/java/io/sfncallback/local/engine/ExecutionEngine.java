@@ -133,7 +133,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private void internalFailure(Execution execution, RuntimeException e) {
         if (execution.isRunning()) {
-            interpreter.abort(execution, "States.Runtime", "Internal error of the local stack: " + e);
+            interpreter.failInternally(execution, e);
         }
     }
 

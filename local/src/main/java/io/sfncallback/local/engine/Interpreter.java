@@ -325,6 +325,11 @@ final class Interpreter {
         execution.finish(ExecutionStatus.FAILED, now(), null, error, cause);
     }
 
+    /** A bug of the local stack must not leave an execution RUNNING for ever: it fails, saying so. */
+    void failInternally(Execution execution, RuntimeException e) {
+        failExecution(execution, ErrorNames.RUNTIME, "Internal error of the local stack: " + e);
+    }
+
     void abort(Execution execution, String error, String cause) {
         execution.addEvent(now(), "ExecutionAborted", "executionAbortedEventDetails",
                 Events.errorAndCause(error, cause));
@@ -347,7 +352,11 @@ final class Interpreter {
         return scheduler.schedule(() -> executor.execute(() -> {
             synchronized (execution) {
                 if (execution.isRunning()) {
-                    action.run();
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        failInternally(execution, e);
+                    }
                 }
             }
         }), millis, TimeUnit.MILLISECONDS);

@@ -1,7 +1,6 @@
 package io.sfncallback.local.esm;
 
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 
@@ -76,9 +75,5 @@ final class LambdaContexts {
         String text = message instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
                 : String.valueOf(message);
         return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    static Method find(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-        return type.getMethod(name, parameters);
     }
 }

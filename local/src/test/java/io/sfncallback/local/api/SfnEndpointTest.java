@@ -353,6 +353,38 @@ class SfnEndpointTest {
     }
 
     @Test
+    void theStateMachinesTimeoutSecondsEndsTheExecutionTimedOut() throws Exception {
+        String machineArn = machine("""
+                {"StartAt":"T","TimeoutSeconds":1,"States":{"T":{"Type":"Task",
+                  "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  "Parameters":{"QueueUrl":"q","MessageBody":{"TaskToken.$":"$$.Task.Token"}},"End":true}}}""");
+        String executionArn = start(machineArn, "{}");
+        String token = token(nextMessage());
+        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, executionArn, WAIT);
+        assertEquals(ExecutionStatus.TIMED_OUT, execution.status());
+        assertEquals(software.amazon.awssdk.services.sfn.model.HistoryEventType.EXECUTION_TIMED_OUT,
+                SfnClients.types(sfn, executionArn).getLast());
+        assertThrows(TaskTimedOutException.class, () -> sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}")));
+    }
+
+    @Test
+    void aFailStateWhoseErrorPathSelectsNothingFailsWithStatesRuntime() throws Exception {
+        String machineArn = machine("""
+                {"StartAt":"T","States":{"T":{"Type":"Task",
+                  "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  "Parameters":{"QueueUrl":"q","MessageBody":{"TaskToken.$":"$$.Task.Token"}},
+                  "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"F"}],"End":true},
+                  "F":{"Type":"Fail","ErrorPath":"$.nowhere","Cause":"c"}}}""");
+        String executionArn = start(machineArn, "{}");
+        String token = token(nextMessage());
+        sfn.sendTaskFailure(b -> b.taskToken(token).error("Any"));
+        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, executionArn, WAIT);
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("States.Runtime", execution.error());
+        assertTrue(execution.cause().contains("$.nowhere"), execution.cause());
+    }
+
+    @Test
     void stopExecutionAbortsAndClosesTheTask() throws Exception {
         String executionArn = start(projectMachine(60, 3600), "{}");
         String token = token(nextMessage());
