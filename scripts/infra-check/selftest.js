@@ -8,7 +8,7 @@ const os = require("os");
 const path = require("path");
 
 // Files the checks read, copied into each temp dir.
-const INPUTS = ["main.tf", "variables.tf", "outputs.tf", "statemachine.asl.json", "lambda/pom.xml", "lambda/src/main/java", "local/src/main/resources/terraform-defaults.json", "docs/deploy.md"];
+const INPUTS = ["main.tf", "variables.tf", "outputs.tf", "statemachine.asl.json", "lambda/pom.xml", "lambda/src/main/java", "local/src/main/resources/terraform-defaults.json", "README.md"];
 
 function copyInto(root, dir) {
   for (const rel of INPUTS) {
@@ -249,9 +249,9 @@ const CASES = [
     expect: /visibility timeout is 120, expected 6 x lambda_timeout_seconds \+ batching_window_seconds = 720/,
   },
   {
-    name: "docs/deploy.md variable table out of step",
+    name: "README variable table out of step",
     plant: (d) => edit(d, "variables.tf", /(variable "batch_size" \{[\s\S]*?default\s+=\s)10/, "$15"),
-    expect: /docs\/deploy\.md:\d+: \[docs\] the variable table says batch_size defaults to 10, variables\.tf says 5/,
+    expect: /README\.md:\d+: \[docs\] the variable table says batch_size defaults to 10, variables\.tf says 5/,
   },
   {
     name: "local stack defaults out of step",

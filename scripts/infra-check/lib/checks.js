@@ -865,11 +865,13 @@ async function checkCross(model, out) {
     if (!ok) out.add(p.file, p.block.line, "cross", `aws_sqs_queue_policy.${p.name} must deny requests with aws:SecureTransport = false`);
   }
 
-  // The variable table of docs/deploy.md: one row per variable, with the default as in variables.tf.
-  const deployDoc = path.join(model.root, "docs", "deploy.md");
-  if (fs.existsSync(deployDoc)) {
+  // The README's variable table: one row per variable, with the default as in variables.tf.
+  const readme = path.join(model.root, "README.md");
+  if (!fs.existsSync(readme)) {
+    out.add("README.md", 0, "docs", "README.md is missing: it documents every variable with its default");
+  } else {
     const rows = new Map();
-    fs.readFileSync(deployDoc, "utf8")
+    fs.readFileSync(readme, "utf8")
       .split("\n")
       .forEach((line, i) => {
         const m = line.match(/^\| `(\w+)` \| `([^`]*)` \|/);
@@ -878,11 +880,11 @@ async function checkCross(model, out) {
     for (const [name, v] of model.variables) {
       const row = rows.get(name);
       const want = JSON.stringify(model.defaults[name]);
-      if (!row) out.add("docs/deploy.md", 0, "docs", `the variable table has no row for ${name} (default ${want})`);
-      else if (row.text !== want) out.add("docs/deploy.md", row.line, "docs", `the variable table says ${name} defaults to ${row.text}, variables.tf says ${want}`);
+      if (!row) out.add("README.md", 0, "docs", `the variable table has no row for ${name} (default ${want})`);
+      else if (row.text !== want) out.add("README.md", row.line, "docs", `the variable table says ${name} defaults to ${row.text}, variables.tf says ${want}`);
     }
     for (const [name, row] of rows) {
-      if (!model.variables.has(name)) out.add("docs/deploy.md", row.line, "docs", `the variable table lists ${name}, which variables.tf does not declare`);
+      if (!model.variables.has(name)) out.add("README.md", row.line, "docs", `the variable table lists ${name}, which variables.tf does not declare`);
     }
   }
 

@@ -1,0 +1,58 @@
+package com.example.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import io.sfncallback.worker.processor.Heartbeat;
+import io.sfncallback.worker.processor.TaskContext;
+import io.sfncallback.worker.processor.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The README's worked example compiles, behaves as the README says, and is quoted there verbatim. */
+class ApprovalProcessorTest {
+
+    private static final Heartbeat NO_HEARTBEAT = new Heartbeat() {
+        @Override
+        public boolean isTaskClosed() {
+            return false;
+        }
+
+        @Override
+        public boolean beatNow() {
+            return true;
+        }
+
+        @Override
+        public void stop() {
+        }
+    };
+
+    private static TaskContext context(String input) {
+        return new TaskContext(JsonParser.parseString(input), Optional.empty(), 1, NO_HEARTBEAT, () -> Duration.ofMinutes(1));
+    }
+
+    @Test
+    void approvesRejectsAndRetries() {
+        assertThat(new ApprovalProcessor().process(context("{\"orderId\":\"o-1\",\"amount\":120.5}")))
+                .isEqualTo(TaskResult.complete(JsonParser.parseString("{\"orderId\":\"o-1\",\"approved\":true}")));
+        assertThat(new ApprovalProcessor().process(context("{\"orderId\":\"o-1\"}")))
+                .isEqualTo(TaskResult.reject("Order.Invalid", "an order needs orderId and amount"));
+        assertThat(new ApprovalProcessor((id, amount) -> {
+            throw new IOException("connect timed out");
+        }).process(context("{\"orderId\":\"o-2\",\"amount\":5}")))
+                .isEqualTo(TaskResult.retryLater("approval service unreachable: connect timed out"));
+    }
+
+    @Test
+    void theReadmeQuotesThisExampleVerbatim() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/com/example/orders/ApprovalProcessor.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+
+        assertThat(readme).contains("```java\n" + source + "```");
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every test of the project, the same way CI does (.ci/run calls this script).
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/test.sh [-h]
+
+Runs, in order, and stops at the first failure:
+  1. worker      lambda/: unit, wire-level (WireMock), queue (ElasticMQ) and bad-input tests; builds the jar
+  2. local stack local/: interpreter and endpoint tests, end-to-end tests through the whole loop,
+                 and 1000 concurrent executions (none lost, none completed twice)
+  3. infra       scripts/check-infra.sh: offline `terraform validate`, ASL and IAM checks, planted
+                 errors, and the tests of the deploy scripts
+  4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack
+  5. smoke test  scripts/smoke-test.sh against the local stack
+
+Needs: a JDK >= 21, Node.js >= 20 with npm, python3, and the AWS CLI v2
+(Debian/Ubuntu: sudo apt-get install awscli). Maven comes with lambda/mvnw.
+USAGE
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) echo "test: unknown argument $1" >&2; usage >&2; exit 64 ;;
+esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/lib/java.sh
+source "$root/scripts/lib/java.sh"
+require_java21
+
+missing=()
+command -v node >/dev/null 2>&1 || missing+=("Node.js >= 20 and npm (https://nodejs.org, or: sudo apt-get install nodejs npm)")
+command -v python3 >/dev/null 2>&1 || missing+=("python3 (sudo apt-get install python3)")
+aws_cli=""
+for candidate in "${AWS_CLI:-}" /usr/bin/aws "$(command -v aws 2>/dev/null || true)"; do
+  if [[ -n "$candidate" && -x "$candidate" ]] && "$candidate" --version 2>/dev/null | grep -q '^aws-cli/2'; then
+    aws_cli="$candidate"
+    break
+  fi
+done
+[[ -n "$aws_cli" ]] || missing+=("the AWS CLI v2 (Debian/Ubuntu: sudo apt-get install awscli; elsewhere https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)")
+if [[ ${#missing[@]} -gt 0 ]]; then
+  printf 'test: missing prerequisite: %s\n' "${missing[@]}" >&2
+  exit 69
+fi
+export AWS_CLI="$aws_cli"
+
+started=$SECONDS
+declare -a summary=()
+step() {
+  local name="$1"; shift
+  local t0=$SECONDS
+  echo
+  echo "==> $name"
+  "$@"
+  summary+=("$(printf '%-12s %4ds' "$name" $((SECONDS - t0)))")
+}
+
+step "worker" lambda/mvnw -B -q -f lambda/pom.xml verify
+step "local stack" lambda/mvnw -B -q -f local/pom.xml verify
+step "infra" scripts/check-infra.sh
+step "AWS CLI" scripts/e2e-cli.sh
+step "smoke test" scripts/local-smoke-test.sh
+
+echo
+echo "All tests passed in $((SECONDS - started))s:"
+printf '  %s\n' "${summary[@]}"
