@@ -50,7 +50,14 @@ if ! jdk="$(find_jdk)"; then
   exit 1
 fi
 export JAVA_HOME="$jdk"
+java_major="$(java_version "$JAVA_HOME/bin/java" | cut -d. -f1)"
 mvnw="$root/lambda/mvnw"
+# Maven and Pekko (inside ElasticMQ) still use sun.misc.Unsafe; JDK 23+ warns about it unless told it is allowed.
+unsafe_flag=()
+if (( java_major >= 23 )); then
+  unsafe_flag=(--sun-misc-unsafe-memory-access=allow)
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 
 # Rebuilds when the output is missing or any input is newer than it.
 stale() {
@@ -82,11 +89,7 @@ elif [[ "${1:-}" == "--bench-load" ]]; then
 fi
 
 # More pooled HTTP connections per endpoint than the JDK's 5: the SDK clients here talk to two local endpoints.
-jvm_flags=(-Drepo.root="$root" -Dhttp.maxConnections=64)
-# Pekko (inside ElasticMQ) still uses sun.misc.Unsafe; JDK 23+ warns about it unless told it is allowed.
-if (( "$(java_version "$JAVA_HOME/bin/java" | cut -d. -f1)" >= 23 )); then
-  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
-fi
+jvm_flags=(-Drepo.root="$root" -Dhttp.maxConnections=64 "${unsafe_flag[@]}")
 
 echo "[local-run] starting with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
 exec "$JAVA_HOME/bin/java" "${jvm_flags[@]}" \
