@@ -22,11 +22,12 @@ USAGE
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=15
 rounds=30
+quick=()
 update=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --quick) runs=5; rounds=10; shift ;;
+    --quick) runs=5; rounds=10; quick=(--quick); shift ;;
     --runs) runs="$2"; shift 2 ;;
     --update-docs) update=(--update-docs "$root/docs/benchmarks.md"); shift ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -56,5 +57,4 @@ echo "==> measuring (this takes a minute or two)" >&2
   --baseline-jar "$work/baseline.jar" \
   --probe-classes "$work/probe" \
   --java "$JAVA_HOME/bin/java" \
-  --runs "$runs" --batch-rounds "$rounds" ${update[@]+"${update[@]}"} \
-  $([[ $runs -eq 5 ]] && echo --quick)
+  --runs "$runs" --batch-rounds "$rounds" ${quick[@]+"${quick[@]}"} ${update[@]+"${update[@]}"}

@@ -9,7 +9,8 @@ usage() {
 Usage: scripts/e2e-cli.sh [-t SECONDS]
 
 Starts the local stack, drives it with the AWS CLI v2 (start-execution, describe-execution,
-get-execution-history, list-executions, send-task-success, sqs receive-message) and checks the answers.
+get-execution-history, list-executions, send-task-success, sqs receive-message) and checks the answers,
+then runs scripts/smoke-test.sh against the same stack.
   -t SECONDS  longest wait for the stack to start or an execution to finish (default 180)
 Needs: a JDK 21+ (see scripts/local-run.sh) and the AWS CLI v2 ($AWS_CLI, else /usr/bin/aws, else aws on PATH).
 Exit code 0 when every check passed.
@@ -28,19 +29,11 @@ done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-aws_cli="${AWS_CLI:-}"
-if [[ -z "$aws_cli" ]]; then
-  if [[ -x /usr/bin/aws ]]; then aws_cli=/usr/bin/aws; else aws_cli="$(command -v aws || true)"; fi
-fi
-if [[ -z "$aws_cli" || ! -x "$aws_cli" ]]; then
-  echo "e2e-cli: needs the AWS CLI v2. Install it: apt-get install awscli (Debian 12 ships v2), or see" >&2
-  echo "  https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html" >&2
-  exit 69
-fi
-if [[ "$("$aws_cli" --version 2>&1)" != aws-cli/2* ]]; then
-  echo "e2e-cli: $aws_cli is not the AWS CLI v2 ($("$aws_cli" --version 2>&1)); set AWS_CLI to a v2 binary" >&2
-  exit 69
-fi
+# shellcheck source=scripts/lib/aws-cli.sh
+source "$root/scripts/lib/aws-cli.sh"
+# Without AWS_ENDPOINT_URL, AWS is just the CLI; the local endpoints are given per command below.
+AWS_ENDPOINT_URL="" find_aws_cli || exit $?
+aws_cli="${AWS[0]}"
 command -v python3 > /dev/null || { echo "e2e-cli: needs python3 to read JSON (apt-get install python3)" >&2; exit 69; }
 
 work="$(mktemp -d)"
@@ -92,7 +85,8 @@ sfn_endpoint="$(field sfnEndpoint)"
 sqs_endpoint="$(field sqsEndpoint)"
 state_machine_arn="$(field stateMachineArn)"
 dlq_url="$(field dlqUrl)"
-export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION="$(field region)" AWS_PAGER=""
+region="$(field region)"
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION="$region" AWS_PAGER=""
 echo "[e2e-cli] ready: Step Functions $sfn_endpoint, SQS $sqs_endpoint"
 
 failures=0
@@ -169,6 +163,15 @@ if [[ -n "$dead_letters" ]]; then
   failures=$((failures + 1))
 else
   echo "  ok   the DLQ is empty"
+fi
+
+echo "[e2e-cli] scripts/smoke-test.sh against the same stack (heartbeat 3 s)"
+if AWS_ENDPOINT_URL="$sfn_endpoint" STATE_MACHINE_ARN="$state_machine_arn" AWS_CLI="$aws_cli" \
+    "$root/scripts/smoke-test.sh" --heartbeat 3 --slow 5 --hang 5; then
+  echo "  ok   the smoke test passes"
+else
+  echo "  FAIL the smoke test"
+  failures=$((failures + 1))
 fi
 
 if (( failures > 0 )); then

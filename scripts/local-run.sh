@@ -26,37 +26,14 @@ esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-java_version() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
-}
-
-# A JDK 21+: JAVA_HOME first, then java on PATH, then any JDK under /usr/lib/jvm.
-find_jdk() {
-  local candidate version
-  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
-    [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
-    version="$(java_version "$candidate/bin/java")"
-    if [[ "${version%%.*}" =~ ^[0-9]+$ && "${version%%.*}" -ge 21 ]]; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
-
-if ! jdk="$(find_jdk)"; then
-  echo "local-run: needs a JDK 21 or newer (java and javac); none found in JAVA_HOME, on PATH or under /usr/lib/jvm." >&2
-  echo "  Install one, e.g. on Debian/Ubuntu: sudo apt-get install openjdk-21-jdk-headless (or Temurin 21+), then set JAVA_HOME." >&2
-  exit 1
-fi
-export JAVA_HOME="$jdk"
-java_major="$(java_version "$JAVA_HOME/bin/java" | cut -d. -f1)"
+# shellcheck source=scripts/lib/java.sh
+source "$root/scripts/lib/java.sh"
+require_java21
 mvnw="$root/lambda/mvnw"
-# Maven and Pekko (inside ElasticMQ) still use sun.misc.Unsafe; JDK 23+ warns about it unless told it is allowed.
+# Pekko (inside ElasticMQ) uses sun.misc.Unsafe too; allow it quietly in the stack's own JVM.
 unsafe_flag=()
-if (( java_major >= 23 )); then
+if (( JAVA_MAJOR >= 23 )); then
   unsafe_flag=(--sun-misc-unsafe-memory-access=allow)
-  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
 
 # Rebuilds when the output is missing or any input is newer than it.

@@ -12,8 +12,8 @@ Runs, in order, and stops at the first failure:
                  and 1000 concurrent executions (none lost, none completed twice)
   3. infra       scripts/check-infra.sh: offline `terraform validate`, ASL and IAM checks, planted
                  errors, and the tests of the deploy scripts
-  4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack
-  5. smoke test  scripts/smoke-test.sh against the local stack
+  4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
+                 then scripts/smoke-test.sh against it
 
 Needs: a JDK >= 21, Node.js >= 20 with npm, python3, and the AWS CLI v2
 (Debian/Ubuntu: sudo apt-get install awscli). Maven comes with lambda/mvnw.
@@ -35,19 +35,14 @@ require_java21
 missing=()
 command -v node >/dev/null 2>&1 || missing+=("Node.js >= 20 and npm (https://nodejs.org, or: sudo apt-get install nodejs npm)")
 command -v python3 >/dev/null 2>&1 || missing+=("python3 (sudo apt-get install python3)")
-aws_cli=""
-for candidate in "${AWS_CLI:-}" /usr/bin/aws "$(command -v aws 2>/dev/null || true)"; do
-  if [[ -n "$candidate" && -x "$candidate" ]] && "$candidate" --version 2>/dev/null | grep -q '^aws-cli/2'; then
-    aws_cli="$candidate"
-    break
-  fi
-done
-[[ -n "$aws_cli" ]] || missing+=("the AWS CLI v2 (Debian/Ubuntu: sudo apt-get install awscli; elsewhere https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)")
+# shellcheck source=scripts/lib/aws-cli.sh
+source "$root/scripts/lib/aws-cli.sh"
+AWS_ENDPOINT_URL="" find_aws_cli 2>/dev/null || missing+=("the AWS CLI v2 (Debian/Ubuntu: sudo apt-get install awscli; elsewhere https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)")
 if [[ ${#missing[@]} -gt 0 ]]; then
   printf 'test: missing prerequisite: %s\n' "${missing[@]}" >&2
   exit 69
 fi
-export AWS_CLI="$aws_cli"
+export AWS_CLI="${AWS[0]}"
 
 started=$SECONDS
 declare -a summary=()
@@ -64,7 +59,6 @@ step "worker" lambda/mvnw -B -q -f lambda/pom.xml verify
 step "local stack" lambda/mvnw -B -q -f local/pom.xml verify
 step "infra" scripts/check-infra.sh
 step "AWS CLI" scripts/e2e-cli.sh
-step "smoke test" scripts/local-smoke-test.sh
 
 echo
 echo "All tests passed in $((SECONDS - started))s:"

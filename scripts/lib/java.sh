@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts: finds a JDK >= 21 and exports JAVA_HOME (the worker targets Lambda's java21).
 # Order: JAVA_HOME, the java on PATH, then any JDK under /usr/lib/jvm.
 
@@ -29,10 +30,11 @@ require_java21() {
     exit 1
   fi
   export JAVA_HOME="$jdk"
-  # Maven's own Guice touches sun.misc.Unsafe, which JDK 24+ warns about on every build.
-  local version
-  version="$(java_spec_version "$jdk/bin/java")"
-  if [[ "${version%%.*}" -ge 24 && "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+  JAVA_MAJOR="$(java_spec_version "$jdk/bin/java" | cut -d. -f1)"
+  export JAVA_MAJOR
+  # Maven's own Guice (and Pekko inside ElasticMQ) use sun.misc.Unsafe, which JDK 24+ warns about
+  # on every start; the flag that allows it quietly exists since JDK 23 (JEP 471).
+  if (( JAVA_MAJOR >= 23 )) && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
     export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
   fi
 }

@@ -73,11 +73,13 @@ run() {
 }
 
 # --- static checks -----------------------------------------------------------------------------
-for script in "$scripts/start-execution.sh" "$scripts/smoke-test.sh" "$scripts/check-infra.sh" "$tests_dir/run.sh" "$fake_bin/terraform"; do
+# Every shell script of the project, not only the ones tested below.
+all_scripts=("$scripts"/*.sh "$scripts"/lib/*.sh "$scripts/../.ci/run" "$tests_dir/run.sh" "$fake_bin/terraform")
+for script in "${all_scripts[@]}"; do
   if bash -n "$script"; then ok "bash -n $(basename "$script")"; else not_ok "bash -n $(basename "$script")"; fi
 done
 if command -v shellcheck > /dev/null; then
-  if sc="$(shellcheck -x "$scripts/start-execution.sh" "$scripts/smoke-test.sh" "$scripts/check-infra.sh" "$tests_dir/run.sh" "$fake_bin/terraform" 2>&1)"; then
+  if sc="$(cd "$scripts/.." && shellcheck -x "${all_scripts[@]}" 2>&1)"; then
     ok "shellcheck"
   else
     not_ok "shellcheck" "$sc"
