@@ -15,6 +15,7 @@ import io.sfncallback.worker.message.UnusableMessage;
 import io.sfncallback.worker.processor.TaskContext;
 import io.sfncallback.worker.processor.TaskProcessor;
 import io.sfncallback.worker.processor.TaskResult;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -194,7 +195,7 @@ public final class RecordProcessor {
 
     private static void log(Invocation invocation, RecordOutcome outcome, int receiveCount, String token,
             String executionArn, Long durationMillis) {
-        invocation.log().at(outcome.outcome().logLevel(), "record " + outcome.outcome().name().toLowerCase(java.util.Locale.ROOT))
+        invocation.log().at(outcome.outcome().logLevel(), "record " + outcome.outcome().name().toLowerCase(Locale.ROOT))
                 .with("messageId", outcome.messageId())
                 .with("executionArn", executionArn)
                 .with("token", TokenFingerprint.of(token))

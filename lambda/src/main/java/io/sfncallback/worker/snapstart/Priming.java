@@ -10,6 +10,7 @@ import io.sfncallback.worker.batch.RecordOutcome;
 import io.sfncallback.worker.config.WorkerConfig;
 import io.sfncallback.worker.logging.DiscardingLogger;
 import io.sfncallback.worker.logging.JsonLog;
+import io.sfncallback.worker.processor.TaskContext;
 import io.sfncallback.worker.processor.TaskResult;
 import java.time.Clock;
 import java.util.List;
@@ -85,7 +86,7 @@ public final class Priming implements Resource {
     }
 
     /** A side-effect-free stand-in for the user's processor that takes each kind of result. */
-    private static TaskResult answer(io.sfncallback.worker.processor.TaskContext context) {
+    private static TaskResult answer(TaskContext context) {
         String mode = context.input().isJsonObject() && context.input().getAsJsonObject().has("mode")
                 ? context.input().getAsJsonObject().get("mode").getAsString() : "succeed";
         return switch (mode) {
