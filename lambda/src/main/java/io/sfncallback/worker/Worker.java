@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.google.gson.JsonObject;
 import io.sfncallback.worker.aws.AwsClients;
 import io.sfncallback.worker.batch.BatchProcessor;
 import io.sfncallback.worker.batch.Invocation;
@@ -95,10 +96,12 @@ public final class Worker implements AutoCloseable {
         retryDelay.apply(failures, invocation);
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         outcomes.forEach(o -> counts.merge(o.outcome(), 1, Integer::sum));
+        JsonObject perOutcome = new JsonObject();
+        counts.forEach((outcome, count) -> perOutcome.addProperty(outcome.name(), count));
         invocation.log().at(LogLevel.INFO, "batch done")
                 .with("records", messages.size())
                 .with("batchItemFailures", failures.size())
-                .with("outcomes", counts.toString())
+                .with("outcomes", perOutcome)
                 .with("durationMs", (System.nanoTime() - started) / 1_000_000)
                 .write();
         return outcomes;

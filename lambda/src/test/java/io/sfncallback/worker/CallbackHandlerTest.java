@@ -69,6 +69,8 @@ class CallbackHandlerTest {
         assertThat(logger.withMessage("batch done")).singleElement().satisfies(line -> {
             assertThat(line.get("records").getAsInt()).isEqualTo(4);
             assertThat(line.get("batchItemFailures").getAsInt()).isEqualTo(2);
+            assertThat(line.get("outcomes")).isEqualTo(com.google.gson.JsonParser.parseString(
+                    "{\"SUCCEEDED\":1,\"FAILED\":1,\"RETRY\":1,\"BAD_MESSAGE\":1}"));
         });
     }
 

@@ -1,6 +1,7 @@
 package io.sfncallback.worker.callback;
 
 import java.util.Objects;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.InvalidOutputException;
@@ -74,7 +75,7 @@ public final class TaskCallbacks {
     }
 
     private static String message(SdkException e) {
-        return e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+        return e instanceof AwsServiceException service
                 && service.awsErrorDetails() != null && service.awsErrorDetails().errorMessage() != null
                 ? service.awsErrorDetails().errorMessage()
                 : String.valueOf(e.getMessage());
