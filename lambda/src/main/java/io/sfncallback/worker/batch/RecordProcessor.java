@@ -66,17 +66,10 @@ public final class RecordProcessor {
         };
         RecordOutcome outcome = new RecordOutcome(message.getMessageId(), message.getReceiptHandle(),
                 result.outcome, result.error, result.detail);
-        String token = switch (parsed) {
-            case TaskMessage task -> task.taskToken();
-            case UnusableMessage unusable -> unusable.taskToken();
-        };
-        String executionArn = switch (parsed) {
-            case TaskMessage task -> task.executionArn();
-            case UnusableMessage unusable -> unusable.executionArn();
-        };
         if (outcome.outcome() != Outcome.NOT_FINISHED) {
             // An unfinished record was cut off by the batch, which has logged it already.
-            log(invocation, outcome, receiveCount, token, executionArn, (System.nanoTime() - started) / 1_000_000);
+            log(invocation, outcome, receiveCount, parsed.taskToken(), parsed.executionArn(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
         return outcome;
     }

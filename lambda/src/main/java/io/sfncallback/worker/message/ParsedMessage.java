@@ -6,4 +6,10 @@ package io.sfncallback.worker.message;
  * @see TaskMessageParser
  */
 public sealed interface ParsedMessage permits TaskMessage, UnusableMessage {
+
+    /** The task token found in the message; {@code null} when it had no usable one. */
+    String taskToken();
+
+    /** The execution the message names, or {@code null}. */
+    String executionArn();
 }
