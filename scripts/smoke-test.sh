@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of a deployed stack: runs the demo processor's success, rejection, slow (heartbeats
-# keep the task alive) and hang (no heartbeats: States.HeartbeatTimeout) paths at the same time
-# and checks how each one ends. Works against AWS, or a local endpoint when AWS_ENDPOINT_URL is set.
+# keep the task alive) and hang (no heartbeats: the state machine's Task.NoHeartbeat) paths at the
+# same time and checks how each one ends. Works against AWS, or a local endpoint when AWS_ENDPOINT_URL is set.
 set -euo pipefail
 
 usage() {
@@ -13,7 +13,8 @@ Runs the demo paths concurrently against the deployed state machine and asserts 
   success  {"mode":"succeed"}              SUCCEEDED, output.result = {status: done, mode: succeed, ...}
   reject   {"mode":"reject", ...}          FAILED with the processor's error (Smoke.Rejected) and cause
   slow     {"mode":"slow","seconds":S}     SUCCEEDED although S > the task's HeartbeatSeconds
-  hang     {"mode":"hang","seconds":H}     FAILED with States.HeartbeatTimeout
+  hang     {"mode":"hang","seconds":H}     FAILED with Task.NoHeartbeat (the state machine's name for
+                                           a heartbeat expiry, which AWS reports as States.Timeout)
 
   -a ARN             state machine ARN (default: $STATE_MACHINE_ARN, else `terraform output`)
   --heartbeat SECONDS  the task's HeartbeatSeconds (task_heartbeat_seconds; default 60)
@@ -22,12 +23,15 @@ Runs the demo paths concurrently against the deployed state machine and asserts 
   --wait SECONDS     longest wait for any one execution (default: 120 + the longest path)
   --poll SECONDS     poll interval (default 2)
   --only PATHS       comma-separated subset, e.g. success,reject
+  --live-wait SECONDS  longest wait for the worker's live version to become Active (default 600;
+                     0 = don't wait); see scripts/start-execution.sh -h
   -h                 this help
 
 For the local stack (heartbeat 3 s): scripts/smoke-test.sh --heartbeat 3 --slow 5 --hang 5
 
 Exit codes: 0 every path ended as expected, 1 at least one did not, 64 usage error,
-69 a prerequisite is missing (AWS CLI v2, python3, or the state machine ARN).
+69 a prerequisite is missing (AWS CLI v2, python3, or the state machine ARN), 70 or 75 the
+worker's live version is Failed or still Pending (see scripts/start-execution.sh -h).
 Needs: the AWS CLI v2 (see scripts/start-execution.sh -h) and python3 (to read the JSON output).
 USAGE
 }
@@ -41,6 +45,7 @@ slow=75
 hang=75
 wait_limit=""
 poll=2
+live_wait=600
 only="success,reject,slow,hang"
 need_value() {
   if [ "$#" -lt 2 ] || [ -z "$2" ]; then
@@ -57,11 +62,12 @@ while [ "$#" -gt 0 ]; do
     --wait) need_value "$@"; wait_limit="$2"; shift 2 ;;
     --poll) need_value "$@"; poll="$2"; shift 2 ;;
     --only) need_value "$@"; only="$2"; shift 2 ;;
+    --live-wait) need_value "$@"; live_wait="$2"; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "error: unknown argument $1" >&2; usage >&2; exit 64 ;;
   esac
 done
-for pair in "heartbeat:$heartbeat" "slow:$slow" "hang:$hang"; do
+for pair in "heartbeat:$heartbeat" "slow:$slow" "hang:$hang" "live-wait:$live_wait"; do
   if ! [[ "${pair#*:}" =~ ^[0-9]+$ ]]; then
     echo "error: --${pair%%:*} takes whole seconds, got ${pair#*:}" >&2
     exit 64
@@ -90,7 +96,16 @@ fi
 if ! resolved="$("$start" -c "${start_args[@]}")"; then
   exit 69
 fi
-start_args=(-a "$resolved" -t "$wait_limit" -p "$poll" -q)
+# Wait for the worker once here rather than in each path.
+if [ "$live_wait" -gt 0 ]; then
+  # shellcheck source=scripts/lib/aws-cli.sh
+  source "$here/lib/aws-cli.sh"
+  # shellcheck source=scripts/lib/live-alias.sh
+  source "$here/lib/live-alias.sh"
+  find_aws_cli || exit $?
+  wait_for_live_aliases "$live_wait" 5 0 || exit $?
+fi
+start_args=(-a "$resolved" -t "$wait_limit" -p "$poll" -q -W)
 echo "smoke test of $resolved (heartbeat ${heartbeat}s, slow ${slow}s, hang ${hang}s, wait up to ${wait_limit}s)"
 
 work="$(mktemp -d)"
@@ -220,10 +235,10 @@ for path in "${paths[@]}"; do
     hang)
       if [ "$status" != FAILED ]; then
         fail "$path" "status $status, expected FAILED"
-      elif [ "$error" != States.HeartbeatTimeout ]; then
-        fail "$path" "error '$error', expected States.HeartbeatTimeout"
+      elif [ "$error" != Task.NoHeartbeat ]; then
+        fail "$path" "error '$error', expected Task.NoHeartbeat (the NoHeartbeat state: no heartbeat for HeartbeatSeconds)"
       else
-        echo "ok   $path: FAILED with States.HeartbeatTimeout"
+        echo "ok   $path: FAILED with Task.NoHeartbeat"
       fi
       ;;
   esac

@@ -6,9 +6,11 @@ set -euo pipefail
 usage() {
   cat <<'USAGE'
 usage: scripts/start-execution.sh [-a ARN] [-i JSON | -f FILE] [-n NAME] [-t SECONDS] [-p SECONDS] [-o DIR] [-q]
+                                  [-w SECONDS | -W]
        scripts/start-execution.sh -c [-a ARN]
 
-Starts an execution of the state machine and polls it until it ends.
+Checks the input, waits until the worker's `live` version is Active (right after `terraform apply`
+Lambda is still taking its SnapStart snapshot), starts an execution and polls it until it ends.
 
   -a ARN      state machine ARN (default: $STATE_MACHINE_ARN, else `terraform output -raw state_machine_arn`)
   -i JSON     execution input (default: {"mode":"succeed"}; see docs/reference.md for the demo modes)
@@ -18,10 +20,18 @@ Starts an execution of the state machine and polls it until it ends.
   -p SECONDS  poll interval (default 2)
   -o DIR      also write status, output, error, cause and execution_arn as files into DIR
   -q          no progress lines, only the result
+  -w SECONDS  longest wait for the worker's live version to become Active (default 600)
+  -W          don't wait for the worker's live version
   -c          check the prerequisites, print the state machine ARN and exit
   -h          this help
 
 Prints the final status, then the output (SUCCEEDED) or the error and cause (otherwise).
+
+The input must be a JSON object of at most 259072 bytes (253 KiB) as compact UTF-8 JSON: the task
+sends it to the queue with the task token, the execution ARN and the queue URL, and Step Functions
+fails a state whose input after Parameters exceeds 256 KiB (States.DataLimitExceeded, which no
+Catch can handle). The state's output (the input plus the worker's result) must fit 256 KiB too:
+the worker fails the task with Worker.StateOutputTooLarge when it would not.
 
 Exit codes:
   0   SUCCEEDED
@@ -30,17 +40,68 @@ Exit codes:
   3   ABORTED
   4   still RUNNING (or PENDING_REDRIVE) when -t ran out
   64  usage error
+  65  the input is not a JSON object, or too large
   69  a prerequisite is missing (AWS CLI v2, or the state machine ARN)
-  70  an AWS CLI call failed
+  70  an AWS CLI call failed, or the worker's live version is Failed
+  75  the worker's live version was still Pending when -w ran out
 
-Environment: AWS_ENDPOINT_URL (a local endpoint; passed as --endpoint-url), AWS_CLI (the aws
-binary to use), STATE_MACHINE_ARN, and the usual AWS_REGION / AWS_PROFILE.
+Environment: AWS_ENDPOINT_URL (a local endpoint; passed as --endpoint-url; no Lambda wait),
+AWS_CLI (the aws binary to use), STATE_MACHINE_ARN, LIVE_FUNCTIONS (the functions whose live
+version to wait for; default `terraform output -raw worker_function_name`), and the usual
+AWS_REGION / AWS_PROFILE.
 USAGE
 }
 
 
 # shellcheck source=scripts/lib/aws-cli.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/aws-cli.sh"
+# shellcheck source=scripts/lib/live-alias.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/live-alias.sh"
+
+# The largest input: 256 KiB (the Step Functions payload quota on a state's input after
+# Parameters, https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html) less 3 KiB
+# for the rest of the message: the task token (at most 2048 characters, the SendTaskSuccess
+# limit), the execution ARN (names of up to 80 characters of up to 4 bytes each), the queue URL
+# and the JSON around them.
+MAX_INPUT_BYTES=259072
+
+# check_input JSON: exit 65 unless JSON is an object whose compact UTF-8 form fits MAX_INPUT_BYTES.
+check_input() {
+  local answer
+  if ! command -v python3 > /dev/null; then
+    # Without python3 only the cheap checks: the raw size is an upper bound of the compact one.
+    if [ "$(printf '%s' "$1" | wc -c)" -gt "$MAX_INPUT_BYTES" ]; then
+      echo "error: the input is larger than $MAX_INPUT_BYTES bytes (253 KiB), the most the task can send with its token" >&2
+      exit 65
+    fi
+    if ! [[ "$1" =~ ^[[:space:]]*\{ ]]; then
+      echo "error: the input must be a JSON object ({...}); the state machine puts the worker's result at \$.result" >&2
+      exit 65
+    fi
+    return 0
+  fi
+  if ! answer="$(python3 -c '
+import json, sys
+def refuse(constant):
+    raise ValueError(f"{constant} is not JSON")
+try:
+    value = json.loads(sys.stdin.read(), parse_constant=refuse)
+except ValueError as e:
+    print(f"the input is not valid JSON: {e}")
+    sys.exit(1)
+if not isinstance(value, dict):
+    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
+    print(f"the input must be a JSON object ({{...}}), not {kind}: the state machine puts the worker result at $.result, which only an object can hold")
+    sys.exit(1)
+size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+if size > int(sys.argv[1]):
+    print(f"the input is {size} bytes as compact JSON; the task can send at most {sys.argv[1]} bytes (253 KiB) with its token. Store large payloads in S3 and pass a reference")
+    sys.exit(1)
+' "$MAX_INPUT_BYTES" <<< "$1")"; then
+    echo "error: $answer" >&2
+    exit 65
+  fi
+}
 
 # The state machine ARN: $1 if given, else $STATE_MACHINE_ARN, else `terraform output`.
 find_state_machine_arn() {
@@ -73,7 +134,8 @@ poll=2
 out_dir=""
 quiet=0
 check_only=0
-while getopts ":a:i:f:n:t:p:o:qch" opt; do
+live_wait=600
+while getopts ":a:i:f:n:t:p:o:w:Wqch" opt; do
   case "$opt" in
     a) arn="$OPTARG" ;;
     i) input="$OPTARG" ;;
@@ -89,6 +151,8 @@ while getopts ":a:i:f:n:t:p:o:qch" opt; do
     p) poll="$OPTARG" ;;
     o) out_dir="$OPTARG" ;;
     q) quiet=1 ;;
+    w) live_wait="$OPTARG" ;;
+    W) live_wait=0 ;;
     c) check_only=1 ;;
     h) usage; exit 0 ;;
     :) echo "error: -$OPTARG needs a value" >&2; usage >&2; exit 64 ;;
@@ -109,6 +173,10 @@ if ! [[ "$poll" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
   echo "error: -p takes seconds, got $poll" >&2
   exit 64
 fi
+if ! [[ "$live_wait" =~ ^[0-9]+$ ]]; then
+  echo "error: -w takes whole seconds, got $live_wait" >&2
+  exit 64
+fi
 
 find_aws_cli || exit $?
 arn="$(find_state_machine_arn "$arn")" || exit $?
@@ -123,11 +191,25 @@ progress() {
   fi
 }
 
-start_args=(stepfunctions start-execution --state-machine-arn "$arn" --input "$input" --query executionArn --output text)
+check_input "$input"
+if [ "$live_wait" -gt 0 ]; then
+  live_poll=5
+  if [ "$poll" != 2 ]; then
+    live_poll="$poll"
+  fi
+  wait_for_live_aliases "$live_wait" "$live_poll" "$quiet" || exit $?
+fi
+
+# The input goes through a file: Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN),
+# and the AWS CLI reads file:// parameters in AWS_CLI_FILE_ENCODING.
+input_file="$(mktemp)"
+trap 'rm -f "$input_file"' EXIT
+printf '%s' "$input" > "$input_file"
+start_args=(stepfunctions start-execution --state-machine-arn "$arn" --input "file://$input_file" --query executionArn --output text)
 if [ -n "$name" ]; then
   start_args+=(--name "$name")
 fi
-if ! execution_arn="$("${AWS[@]}" "${start_args[@]}")"; then
+if ! execution_arn="$(AWS_CLI_FILE_ENCODING=UTF-8 "${AWS[@]}" "${start_args[@]}")"; then
   echo "error: start-execution failed (see the AWS CLI message above)" >&2
   exit 70
 fi

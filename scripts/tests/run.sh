@@ -58,7 +58,8 @@ run() {
   mkdir -p "$state"
   : > "$work/calls.log"
   set +e
-  out="$(env FAKE_AWS_STATE="$state" FAKE_AWS_LOG="$work/calls.log" AWS_CLI="$fake_bin/aws" \
+  # fake-bin first on PATH: a real `terraform output` must not answer for the worker's name.
+  out="$(env PATH="$fake_bin:$PATH" FAKE_AWS_STATE="$state" FAKE_AWS_LOG="$work/calls.log" AWS_CLI="$fake_bin/aws" \
     STATE_MACHINE_ARN="arn:aws:states:us-east-1:123456789012:stateMachine:sfn-callback-callback" "$@" 2>&1)"
   code=$?
   set -e
@@ -99,7 +100,7 @@ if grep -q RUNNING <<< "$LAST_OUTPUT"; then not_ok "-q prints no progress" "$LAS
 run "default input is the demo success" 0 'output: .*"mode": "succeed"' "$se" -p 0.05
 run "rejection: exit 1 with error and cause" 1 'cause: not today' "$se" -p 0.05 -i '{"mode":"reject","error":"Demo.Rejected","reason":"not today"}'
 check "rejection: prints the error name" '^error: Demo.Rejected$' "$LAST_OUTPUT"
-run "heartbeat timeout: exit 1, States.HeartbeatTimeout" 1 '^error: States.HeartbeatTimeout$' "$se" -p 0.05 -i '{"mode":"hang","seconds":5}'
+run "heartbeat timeout: exit 1, Task.NoHeartbeat" 1 '^error: Task.NoHeartbeat$' "$se" -p 0.05 -i '{"mode":"hang","seconds":5}'
 run "TIMED_OUT: exit 2" 2 '^status: TIMED_OUT$' "$se" -p 0.05 -i '{"mode":"timeout"}'
 run "ABORTED: exit 3" 3 '^status: ABORTED$' "$se" -p 0.05 -i '{"mode":"abort"}'
 run "still running after -t: exit 4" 4 'still RUNNING after 1s' "$se" -p 0.2 -t 1 -i '{"mode":"forever"}'
@@ -133,6 +134,43 @@ run "-c prints the ARN" 0 '^arn:aws:states:us-east-1:123456789012:stateMachine:s
 run "ARN from terraform output" 0 ':stateMachine:from-terraform$' env -u STATE_MACHINE_ARN PATH="$fake_bin:$PATH" FAKE_TERRAFORM_ARN="arn:aws:states:eu-west-1:123456789012:stateMachine:from-terraform" "$se" -c
 run "no ARN and no terraform: exit 69" 69 'pass -a ARN or set STATE_MACHINE_ARN' env -u STATE_MACHINE_ARN PATH="/usr/bin:/bin" "$se" -c
 
+# Input checks, before anything is called.
+for bad in '[1]' '"x"' '42' 'null' 'true'; do
+  run "a non-object input ($bad) is refused: exit 65" 65 'the input must be a JSON object' "$se" -p 0.05 -i "$bad"
+  if grep -q start-execution "$work/calls.log"; then not_ok "... and nothing is started for $bad" "$(cat "$work/calls.log")"; else ok "... and nothing is started for $bad"; fi
+done
+run "invalid JSON is refused: exit 65" 65 'the input is not valid JSON' "$se" -p 0.05 -i '{"a":'
+run "NaN is not JSON: exit 65" 65 'NaN is not JSON' "$se" -p 0.05 -i '{"a":NaN}'
+# 259072 bytes is the most the task can send with its token: the compact size counts, in UTF-8.
+python3 -c 'import json; print(json.dumps({"blob": "x" * (259072 - 11)}))' > "$work/max.json"
+run "an input of exactly 259072 bytes is accepted" 0 'SUCCEEDED' "$se" -p 0.05 -f "$work/max.json"
+python3 -c 'import json; print(json.dumps({"blob": "x" * (259072 - 10)}))' > "$work/over.json"
+run "an input of 259073 bytes is refused: exit 65" 65 'the input is 259073 bytes as compact JSON; the task can send at most 259072' "$se" -p 0.05 -f "$work/over.json"
+python3 -c 'import json; print(json.dumps({"blob": "\u00e9" * 130000}, ensure_ascii=True, indent=4))' > "$work/utf8.json"
+run "size counts UTF-8 bytes, not characters" 65 'the input is 260011 bytes' "$se" -p 0.05 -f "$work/utf8.json"
+python3 -c 'import json; print(json.dumps({"blob": "x" * 259000}, indent=8))' > "$work/spaced.json"
+run "whitespace outside strings does not count" 0 'SUCCEEDED' "$se" -p 0.05 -f "$work/spaced.json"
+python3 -c 'import json; print(json.dumps({"mode": "succeed", "name": "Zoë 東京 🚀"}, ensure_ascii=False))' > "$work/unicode.json"
+run "non-ASCII input reaches the CLI as UTF-8" 0 'SUCCEEDED' env LC_ALL=C "$se" -p 0.05 -f "$work/unicode.json"
+check "... unchanged" 'Zoë 東京 🚀' "$(cat "$work/calls.log")"
+
+# The worker's live version (SnapStart: Pending until the snapshot exists).
+run "waits while the live version is Pending, with progress" 0 'waiting for sfn-callback-worker:live to become Active: Pending' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_PENDING_POLLS=2 "$se" -p 0.05
+check "... then starts the execution" '^status: SUCCEEDED$' "$LAST_OUTPUT"
+if grep -q -- 'lambda get-function-configuration --function-name sfn-callback-worker --qualifier live' "$work/calls.log" &&
+  [ "$(grep -n 'stepfunctions start-execution' "$work/calls.log" | cut -d: -f1)" -gt "$(grep -n 'Active' "$work/calls.log" | cut -d: -f1 | tail -n1 || echo 0)" ]; then
+  ok "... asking Lambda for the live alias before starting"
+else
+  not_ok "... asking Lambda for the live alias before starting" "$(cat "$work/calls.log")"
+fi
+run "a version still Pending after -w: exit 75" 75 'still Pending after 1s' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_PENDING_POLLS=1000 "$se" -p 0.2 -w 1
+if grep -q start-execution "$work/calls.log"; then not_ok "... and nothing is started" "$(cat "$work/calls.log")"; else ok "... and nothing is started"; fi
+run "a Failed version: exit 70 with the reason" 70 'is Failed .*The snapshot could not be created' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed "$se" -p 0.05
+run "-W skips the wait" 0 'SUCCEEDED' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed "$se" -p 0.05 -W
+run "no wait against a local endpoint" 0 'SUCCEEDED' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed AWS_ENDPOINT_URL=http://127.0.0.1:4599 "$se" -p 0.05
+if grep -q lambda "$work/calls.log"; then not_ok "... and no Lambda call" "$(cat "$work/calls.log")"; else ok "... and no Lambda call"; fi
+run "function name from terraform output" 0 'waiting for from-terraform:live' env -u LIVE_FUNCTIONS PATH="$fake_bin:$PATH" FAKE_TERRAFORM_WORKER=from-terraform FAKE_AWS_PENDING_POLLS=1 "$se" -p 0.05
+
 # --- smoke-test.sh ---------------------------------------------------------------------------
 st="$scripts/smoke-test.sh"
 run "smoke test: all four paths pass" 0 'smoke-test: 4 passed, 0 failed' "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
@@ -141,12 +179,16 @@ for p in success reject slow hang; do
 done
 check "smoke test passes --slow to the slow path" '--input \{"mode":"slow","seconds":5\} .*--name smoke-.*-slow' "$(cat "$work/calls.log")"
 run "smoke test: a rejection that succeeds is caught" 1 'FAIL reject: status SUCCEEDED, expected FAILED' env FAKE_AWS_BROKEN=reject "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
-run "smoke test: a hang ending in States.Timeout is caught" 1 "FAIL hang: error 'States.Timeout', expected States.HeartbeatTimeout" env FAKE_AWS_BROKEN=hang "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
+run "smoke test: a hang ending in Task.TookTooLong is caught" 1 "FAIL hang: error 'Task.TookTooLong', expected Task.NoHeartbeat" env FAKE_AWS_BROKEN=hang "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
 run "smoke test: an output without result.status is caught" 1 'FAIL success: output has no result.status = done' env FAKE_AWS_BROKEN=succeed "$st" --only success --poll 0.05
 run "smoke test: --only runs a subset" 0 'smoke-test: 2 passed, 0 failed' "$st" --only success,reject --poll 0.05
 run "smoke test: hang not longer than the heartbeat is refused" 64 'must be longer than --heartbeat' "$st" --heartbeat 60 --hang 30
 run "smoke test: unknown path" 64 "unknown path 'nap'" "$st" --only nap
 run "smoke test: missing AWS CLI: exit 69" 69 'The AWS CLI v2 is required' env AWS_CLI="$work/no-such-aws" "$st"
+run "smoke test: waits for the live version once" 0 'smoke-test: 2 passed, 0 failed' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_PENDING_POLLS=1 "$st" --only success,reject --poll 0.05
+check "... with a progress line" 'waiting for sfn-callback-worker:live to become Active: Pending' "$LAST_OUTPUT"
+check "... asking Lambda once it is Active, not per path" '^2$' "$(grep -c 'lambda get-function-configuration' "$work/calls.log")"
+run "smoke test: a Failed version stops it: exit 70" 70 'is Failed' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed "$st" --only success --poll 0.05
 run "smoke test: help" 0 'smoke-test.sh --heartbeat 3 --slow 5 --hang 5' "$st" -h
 
 echo "script-tests: $passed passed, $failed failed"
