@@ -57,8 +57,11 @@ cleanup() {
 trap cleanup EXIT
 
 echo "[e2e-cli] starting the local stack (log: $stack_log)"
+# A 10 s heartbeat: long enough that a slow first invocation on a busy machine (the worker's cold
+# start) cannot time out a success path, short enough for the smoke test's hang path to be quick.
+heartbeat=10
 "$root/scripts/local-run.sh" --no-demo --sfn-port 0 --sqs-port 0 --ready-file "$ready" \
-  --task-heartbeat-seconds 3 --heartbeat-interval-seconds 1 --retry-delay-seconds 1 > "$stack_log" 2>&1 &
+  --task-heartbeat-seconds "$heartbeat" --heartbeat-interval-seconds 2 --retry-delay-seconds 1 > "$stack_log" 2>&1 &
 stack_pid=$!
 
 waited=0
@@ -165,9 +168,9 @@ else
   echo "  ok   the DLQ is empty"
 fi
 
-echo "[e2e-cli] scripts/smoke-test.sh against the same stack (heartbeat 3 s)"
+echo "[e2e-cli] scripts/smoke-test.sh against the same stack (heartbeat ${heartbeat} s)"
 if AWS_ENDPOINT_URL="$sfn_endpoint" STATE_MACHINE_ARN="$state_machine_arn" AWS_CLI="$aws_cli" \
-    "$root/scripts/smoke-test.sh" --heartbeat 3 --slow 5 --hang 5; then
+    "$root/scripts/smoke-test.sh" --heartbeat "$heartbeat" --slow $((heartbeat + 4)) --hang $((heartbeat + 4)); then
   echo "  ok   the smoke test passes"
 else
   echo "  FAIL the smoke test"
