@@ -202,8 +202,11 @@ public final class SfnHttpServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 respond(response, callback, 408, error("RequestTimeout",
                         "The request body did not arrive within " + limits.readTimeout().toSeconds() + " s"));
-            } else if (cause instanceof IllegalArgumentException) {
-                // Content.Source.asByteArrayAsync fails so when the body outgrows the limit (chunked bodies).
+            } else if (!(cause instanceof java.io.IOException)) {
+                // Content.Source.asByteArrayAsync fails with a runtime exception (BufferOverflowException) when a
+                // body without Content-Length outgrows the limit; I/O errors mean the client went away.
+                log.accept("refused a request body: " + cause);
+                request.fail(cause);
                 tooLarge(response, callback);
             } else {
                 // The client went away or sent a broken body: nobody is there to read an answer.
