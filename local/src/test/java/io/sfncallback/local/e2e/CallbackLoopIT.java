@@ -62,7 +62,8 @@ class CallbackLoopIT {
         config.workerJar = WorkerJar.require();
         config.namePrefix = "e2e";
         config.maxReceiveCount = MAX_RECEIVE_COUNT;
-        config.lambdaTimeoutSeconds = 20;
+        // Longer than any demo task here (the slowest works 25 s): a function timeout would fail its batch.
+        config.lambdaTimeoutSeconds = 40;
         config.taskHeartbeatSeconds = HEARTBEAT_SECONDS;
         config.taskTimeoutSeconds = 60;
         config.heartbeatIntervalSeconds = 1;
@@ -136,9 +137,9 @@ class CallbackLoopIT {
 
     @Test
     void heartbeatsKeepATaskAliveLongerThanHeartbeatSeconds() {
-        // Work for 2.5 × HeartbeatSeconds (10 s) with a heartbeat every second: only heartbeats keep it alive.
+        // Work for twice HeartbeatSeconds (10 s) with a heartbeat every second: only heartbeats keep it alive.
         String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
-                .input("{\"mode\":\"slow\",\"seconds\":" + (5 * HEARTBEAT_SECONDS / 2) + "}")).executionArn();
+                .input("{\"mode\":\"slow\",\"seconds\":" + (2 * HEARTBEAT_SECONDS) + "}")).executionArn();
         DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, Duration.ofSeconds(90));
         assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error() + " " + execution.cause());
         CallbackLedger.Counts counts = stack.callbacks().snapshot().get(token(arn));
