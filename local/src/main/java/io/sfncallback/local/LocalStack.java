@@ -17,6 +17,8 @@ import io.sfncallback.local.esm.EventSourceMapping;
 import io.sfncallback.local.esm.FunctionSettings;
 import io.sfncallback.local.esm.LogSink;
 import io.sfncallback.local.esm.WorkerFunction;
+import io.sfncallback.local.functions.LocalFunction;
+import io.sfncallback.local.functions.LocalFunctions;
 import io.sfncallback.local.sqs.EmbeddedSqs;
 import io.sfncallback.local.sqs.Queues;
 import java.io.IOException;
@@ -45,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String LOCAL_CREDENTIAL = "local";
 
     private final LocalStackConfig config;
+    private final LocalFunctions functions;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private EmbeddedSqs sqsServer;
     private SqsClient sqs;
@@ -55,8 +58,9 @@ public final class LocalStack implements AutoCloseable {
     private EventSourceMapping mapping;
     private String stateMachineArn;
 
-    private LocalStack(LocalStackConfig config) {
+    private LocalStack(LocalStackConfig config, LocalFunctions functions) {
         this.config = config;
+        this.functions = functions;
     }
 
     /**
@@ -65,7 +69,16 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(LocalStackConfig config, LogSink workerLog, Consumer<String> progress)
             throws Exception {
-        LocalStack stack = new LocalStack(config);
+        return start(config, new LocalFunctions(config.region(), config.accountId()), workerLog, progress);
+    }
+
+    /**
+     * Starts the stack with the Lambda functions that {@code lambda:invoke.waitForTaskToken} tasks may call
+     * (more can be registered later with {@link #register}).
+     */
+    public static LocalStack start(LocalStackConfig config, LocalFunctions functions, LogSink workerLog,
+            Consumer<String> progress) throws Exception {
+        LocalStack stack = new LocalStack(config, functions);
         try {
             stack.startAll(workerLog, progress);
             return stack;
@@ -89,10 +102,12 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("starting Step Functions on " + config.host() + ":" + portText(config.sfnPort()));
         Arns arns = new Arns("aws", config.region(), config.accountId());
         Clock clock = Clock.systemUTC();
-        ExecutionEngine engine = own(new ExecutionEngine(clock, new SqsMessageSender(sqs), config.region()));
+        ExecutionEngine engine = own(new ExecutionEngine(clock, new SqsMessageSender(sqs), functions,
+                config.region()));
         stateMachines = new StateMachines(arns, clock, new DefinitionParser());
         sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
-                new SfnApi(arns, stateMachines, engine, ledger)));
+                new SfnApi(arns, stateMachines, engine, ledger), SfnHttpServer.Limits.DEFAULT,
+                line -> System.err.println("[sfn-endpoint] " + line)));
         StateMachine machine = createProjectStateMachine();
         stateMachineArn = machine.arn();
         progress.accept("created state machine " + stateMachineArn);
@@ -105,7 +120,12 @@ public final class LocalStack implements AutoCloseable {
         mapping = own(new EventSourceMapping(sqs, worker, new EventSourceMapping.Settings(queues.tasksQueueUrl(),
                 config.batchSize(), config.batchingWindowSeconds(), config.maxConcurrency(),
                 config.lambdaTimeoutSeconds(), config.pollWaitSeconds()), workerLog));
-        mapping.start();
+        try {
+            mapping.start();
+        } catch (WorkerFunction.InvocationFailure e) {
+            throw new IllegalStateException("the worker could not start: its init phase (the handler's constructor) "
+                    + "failed with " + e.getMessage(), e);
+        }
         progress.accept("event source mapping polling " + config.tasksQueueName() + " (batch size "
                 + config.batchSize() + ", maximum concurrency " + config.maxConcurrency() + ")");
     }
@@ -200,6 +220,12 @@ public final class LocalStack implements AutoCloseable {
 
     public EventSourceMapping mapping() {
         return mapping;
+    }
+
+    /** Registers a function that lambda:invoke.waitForTaskToken tasks can call by name or ARN. */
+    public LocalStack register(String functionName, LocalFunction function) {
+        functions.register(functionName, function);
+        return this;
     }
 
     @Override

@@ -117,11 +117,14 @@ public final class LocalStackMain {
     }
 
     private static void printCliCommands(LocalStack stack) {
-        String sfn = "aws --endpoint-url " + stack.sfnEndpoint() + " stepfunctions";
-        String sqs = "aws --endpoint-url " + stack.sqsEndpoint() + " sqs";
+        AwsCli.Choice cli = AwsCli.find();
+        String sfn = cli.command() + " --endpoint-url " + stack.sfnEndpoint() + " stepfunctions";
+        String sqs = cli.command() + " --endpoint-url " + stack.sqsEndpoint() + " sqs";
+        String which = cli.confirmedV2() ? "Try it with the AWS CLI v2 (" + cli.command() + ")"
+                : "Try it with the AWS CLI v2 (none was found here: install it; an AWS CLI v1 will not do)";
         System.out.println("""
 
-                Try it with the AWS CLI v2 (any region and dummy credentials; always pass --endpoint-url):
+                %s; any region and dummy credentials; always pass --endpoint-url:
 
                   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=%s
                   %s start-execution --state-machine-arn %s --input '{"mode":"slow","seconds":3}'
@@ -132,7 +135,7 @@ public final class LocalStackMain {
 
                 Other demo inputs: {"mode":"reject"}, {"mode":"crash"}, {"mode":"hang","seconds":90},
                 {"mode":"retry","succeedOnAttempt":2}: see docs/reference.md.
-                """.formatted(stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
+                """.formatted(which, stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
                 stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl()));
     }
 }

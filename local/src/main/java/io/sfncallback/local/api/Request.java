@@ -33,7 +33,8 @@ final class Request {
             throw new ApiException("SerializationException", "Member '" + member + "' must be a string");
         }
         String text = value.getAsString();
-        checkLength(member, text.length(), minLength, maxLength);
+        // Lengths count characters (code points), so an emoji counts once, not as two UTF-16 units.
+        checkLength(member, text.codePointCount(0, text.length()), minLength, maxLength);
         return text;
     }
 
@@ -61,7 +62,7 @@ final class Request {
         int number;
         try {
             number = value.getAsBigDecimal().intValueExact();
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | NumberFormatException e) {
             throw new ApiException("SerializationException", "Member '" + member + "' must be an integer");
         }
         if (number < min) {

@@ -20,7 +20,7 @@ import java.util.UUID;
  * The Step Functions operations the local stack answers, with the request constraints and error codes of the
  * AWS Step Functions API reference (https://docs.aws.amazon.com/step-functions/latest/apireference/).
  */
-public final class SfnApi {
+public final class SfnApi implements ApiCall {
 
     /** SendTaskSuccess output and StartExecution input: 256 KiB of UTF-8, the Step Functions payload quota. */
     static final int MAX_PAYLOAD = 262_144;
@@ -43,6 +43,7 @@ public final class SfnApi {
         this.ledger = ledger;
     }
 
+    @Override
     public JsonObject call(String operation, JsonObject body) throws ApiException {
         Request request = new Request(body);
         return switch (operation) {
@@ -124,6 +125,12 @@ public final class SfnApi {
         String input = request.optionalPayload("input", MAX_PAYLOAD);
         if (input == null) {
             input = "{}";
+        }
+        // An empty string is not an absent input: AWS answers "Invalid execution input." (LocalStack parity snapshot
+        // tests/aws/services/stepfunctions/v2/test_sfn_api.snapshot.json, test_invalid_start_execution_input,
+        // recorded against AWS 2023-06-22); any JSON value, a number or null included, is accepted.
+        if (input.isEmpty()) {
+            throw new ApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: 'Invalid execution input.'");
         }
         if (Json.parseStrict(input).isEmpty()) {
             throw new ApiException("InvalidExecutionInput",
@@ -270,16 +277,25 @@ public final class SfnApi {
         if (output == null) {
             throw ApiException.validation("Value null at 'output' failed to satisfy constraint: Member must not be null");
         }
+        // "" is not JSON: InvalidOutput, "The provided JSON output data is not valid"
+        // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html).
         JsonElement parsed = Json.parseStrict(output)
                 .orElseThrow(() -> new ApiException("InvalidOutput", "Invalid Output: 'the output is not valid JSON'"));
         try {
             engine.sendTaskSuccess(token, parsed);
             ledger.completion(token, true);
         } catch (CallbackRejected e) {
-            ledger.completion(token, false);
+            countRejected(token, e);
             throw new ApiException(e.errorCode(), e.getMessage());
         }
         return new JsonObject();
+    }
+
+    /** Rejected completions are counted for tokens the engine issued only: unknown tokens cost no memory. */
+    private void countRejected(String token, CallbackRejected e) {
+        if (!"InvalidToken".equals(e.errorCode())) {
+            ledger.completion(token, false);
+        }
     }
 
     private JsonObject sendTaskFailure(Request request) throws ApiException {
@@ -290,7 +306,7 @@ public final class SfnApi {
             engine.sendTaskFailure(token, error, cause);
             ledger.completion(token, true);
         } catch (CallbackRejected e) {
-            ledger.completion(token, false);
+            countRejected(token, e);
             throw new ApiException(e.errorCode(), e.getMessage());
         }
         return new JsonObject();
@@ -298,7 +314,9 @@ public final class SfnApi {
 
     private JsonObject sendTaskHeartbeat(Request request) throws ApiException {
         String token = request.requiredString("taskToken", 1, MAX_TOKEN);
-        ledger.heartbeat(token);
+        if (engine.issued(token)) {
+            ledger.heartbeat(token);
+        }
         try {
             engine.sendTaskHeartbeat(token);
         } catch (CallbackRejected e) {
@@ -308,17 +326,13 @@ public final class SfnApi {
     }
 
     private StateMachine stateMachine(String arn) throws ApiException {
-        if (!arns.looksLikeStatesArn(arn) || !arn.contains(":stateMachine:")) {
-            throw new ApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
-        }
+        arns.requireStatesArn(arn, "stateMachine");
         return stateMachines.find(arn).orElseThrow(() ->
                 new ApiException("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'"));
     }
 
     private Execution execution(String arn) throws ApiException {
-        if (!arns.looksLikeStatesArn(arn) || !arn.contains(":execution:")) {
-            throw new ApiException("InvalidArn", "Invalid Arn: '" + arn + "'");
-        }
+        arns.requireStatesArn(arn, "execution");
         return engine.find(arn).orElseThrow(() ->
                 new ApiException("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'"));
     }

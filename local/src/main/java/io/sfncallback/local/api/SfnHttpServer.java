@@ -2,120 +2,250 @@ package io.sfncallback.local.api;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.sfncallback.local.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Step Functions endpoint over HTTP, AWS JSON 1.0 protocol: {@code POST /} with
- * {@code X-Amz-Target: AWSStepFunctions.<Operation>}; answers 200 with a JSON body, 400 with
- * {@code {"__type", "message"}} for a refused request, 500 for a fault of the local stack.
+ * {@code X-Amz-Target: AWSStepFunctions.<Operation>}; answers 200 with a JSON body, 4xx with
+ * {@code {"__type", "message"}} for a refused request, 500 for a fault of the local stack (logged, never with its
+ * stack trace in the answer).
+ *
+ * <p>It runs on Jetty and reads request bodies asynchronously: a slow client holds a connection, never a thread, so
+ * any number of them cannot stall the endpoint. Every request is bounded: {@link Limits#maxBodyBytes} (413 beyond
+ * it, before the body is read when Content-Length says so), {@link Limits#readTimeout} to deliver the whole body
+ * (408 after it), {@link Limits#idleTimeout} of silence on a connection, and {@link Limits#maxConnections}.
  */
 public final class SfnHttpServer implements AutoCloseable {
 
     private static final String TARGET_PREFIX = "AWSStepFunctions.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
 
-    private final HttpServer server;
-    private final ExecutorService threads;
-    private final SfnApi api;
+    /** The bounds of one request and of the server. */
+    public record Limits(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections,
+            int maxThreads) {
 
-    private SfnHttpServer(HttpServer server, ExecutorService threads, SfnApi api) {
-        this.server = server;
-        this.threads = threads;
-        this.api = api;
+        /**
+         * The largest API request is CreateStateMachine with a 1 MiB definition (CreateStateMachine API reference);
+         * 4 MiB leaves room for JSON escaping.
+         */
+        public static final Limits DEFAULT = new Limits(4 * 1024 * 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 512, 32);
     }
 
-    /** Binds {@code host:port} (0 = a free port) and starts serving. */
-    public static SfnHttpServer start(String host, int port, SfnApi api) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
-        ExecutorService threads = Executors.newFixedThreadPool(32,
-                Thread.ofPlatform().name("sfn-local-http-", 1).daemon(true).factory());
-        SfnHttpServer sfn = new SfnHttpServer(server, threads, api);
-        server.createContext("/", sfn::handle);
-        server.setExecutor(threads);
-        server.start();
-        return sfn;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ExecutorService calls;
+
+    private SfnHttpServer(Server server, ServerConnector connector, ExecutorService calls) {
+        this.server = server;
+        this.connector = connector;
+        this.calls = calls;
+    }
+
+    /** Binds {@code host:port} (0 = a free port) with the default limits and starts serving. */
+    public static SfnHttpServer start(String host, int port, ApiCall api) throws Exception {
+        return start(host, port, api, Limits.DEFAULT, line -> System.err.println("[sfn-endpoint] " + line));
+    }
+
+    /** Binds {@code host:port} and starts serving; {@code log} hears every 500 with its stack trace. */
+    public static SfnHttpServer start(String host, int port, ApiCall api, Limits limits, Consumer<String> log)
+            throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 4);
+        threads.setName("sfn-local-http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.setErrorHandler(new JsonErrorHandler());
+        // API calls run here, not on Jetty's threads: a call may wait for an execution's lock.
+        ExecutorService calls = Executors.newFixedThreadPool(limits.maxThreads(),
+                Thread.ofPlatform().name("sfn-local-api-", 1).daemon(true).factory());
+        server.setHandler(new ApiHandler(api, limits, calls, log));
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            calls.shutdownNow();
+            throw e;
+        }
+        return new SfnHttpServer(server, connector, calls);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String endpoint() {
-        return "http://" + server.getAddress().getHostString() + ":" + port();
+        return "http://" + connector.getHost() + ":" + port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().getPath())) {
-                respond(exchange, 404, error("UnknownOperationException",
-                        "The Step Functions endpoint answers POST / only"));
-                return;
-            }
-            if (target == null || !target.startsWith(TARGET_PREFIX)) {
-                respond(exchange, 400, error("UnknownOperationException",
-                        "Missing or unknown X-Amz-Target header: " + target));
-                return;
-            }
-            String text = new String(body, StandardCharsets.UTF_8);
-            JsonElement parsed = text.isBlank() ? new JsonObject() : Json.parseStrict(text).orElse(null);
-            if (parsed == null || !parsed.isJsonObject()) {
-                respond(exchange, 400, error("SerializationException", "The request body is not a JSON object"));
-                return;
-            }
-            try {
-                respond(exchange, 200, api.call(target.substring(TARGET_PREFIX.length()), parsed.getAsJsonObject()));
-            } catch (ApiException e) {
-                respond(exchange, 400, error(e.type(), e.getMessage()));
-            } catch (RuntimeException e) {
-                respond(exchange, 500, error("InternalFailure", "Internal error of the local stack: " + e));
-            }
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.err.println("[sfn-endpoint] could not stop cleanly: " + e);
+        }
+        calls.shutdownNow();
+        try {
+            calls.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static JsonObject error(String type, String message) {
+    static JsonObject error(String type, String message) {
         JsonObject error = new JsonObject();
         error.addProperty("__type", type);
         error.addProperty("message", message);
         return error;
     }
 
-    private static void respond(HttpExchange exchange, int status, JsonObject body) throws IOException {
+    private static void respond(Response response, Callback callback, int status, JsonObject body) {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        response.getHeaders().put("x-amzn-RequestId", UUID.randomUUID().toString());
         if (status != 200) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", body.get("__type").getAsString());
+            response.getHeaders().put("x-amzn-ErrorType", body.get("__type").getAsString());
         }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Long.toString(bytes.length));
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** Reads the body without holding a thread, then runs the call on the API executor. */
+    private static final class ApiHandler extends Handler.Abstract {
+        private final ApiCall api;
+        private final Limits limits;
+        private final ExecutorService calls;
+        private final Consumer<String> log;
+
+        ApiHandler(ApiCall api, Limits limits, ExecutorService calls, Consumer<String> log) {
+            super(InvocationType.NON_BLOCKING);
+            this.api = api;
+            this.limits = limits;
+            this.calls = calls;
+            this.log = log;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!"POST".equals(request.getMethod()) || !"/".equals(request.getHttpURI().getPath())) {
+                respond(response, callback, 404, error("UnknownOperationException",
+                        "The Step Functions endpoint answers POST / only"));
+                return true;
+            }
+            String target = request.getHeaders().get("X-Amz-Target");
+            if (target == null || !target.startsWith(TARGET_PREFIX)) {
+                respond(response, callback, 400, error("UnknownOperationException",
+                        "Missing or unknown X-Amz-Target header: " + target));
+                return true;
+            }
+            long declared = request.getLength();
+            if (declared > limits.maxBodyBytes()) {
+                tooLarge(response, callback);
+                return true;
+            }
+            String operation = target.substring(TARGET_PREFIX.length());
+            Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
+                    .orTimeout(limits.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((body, failure) -> {
+                        if (failure != null) {
+                            unreadable(request, response, callback, failure);
+                        } else {
+                            calls.execute(() -> call(operation, body, response, callback));
+                        }
+                    });
+            return true;
+        }
+
+        private void tooLarge(Response response, Callback callback) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            respond(response, callback, 413, error("SerializationException",
+                    "The request body is larger than the local stack accepts (" + limits.maxBodyBytes() + " bytes)"));
+        }
+
+        private void unreadable(Request request, Response response, Callback callback, Throwable failure) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                request.fail(cause);
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                respond(response, callback, 408, error("RequestTimeout",
+                        "The request body did not arrive within " + limits.readTimeout().toSeconds() + " s"));
+            } else if (!(cause instanceof java.io.IOException)) {
+                // Content.Source.asByteArrayAsync fails with a runtime exception (BufferOverflowException) when a
+                // body without Content-Length outgrows the limit; I/O errors mean the client went away.
+                log.accept("refused a request body: " + cause);
+                request.fail(cause);
+                tooLarge(response, callback);
+            } else {
+                // The client went away or sent a broken body: nobody is there to read an answer.
+                callback.failed(cause);
+            }
+        }
+
+        private void call(String operation, byte[] body, Response response, Callback callback) {
+            String text = new String(body, StandardCharsets.UTF_8);
+            JsonElement parsed = text.isBlank() ? new JsonObject() : Json.parseStrict(text).orElse(null);
+            if (parsed == null || !parsed.isJsonObject()) {
+                respond(response, callback, 400, error("SerializationException",
+                        "The request body is not a JSON object"));
+                return;
+            }
+            try {
+                respond(response, callback, 200, api.call(operation, parsed.getAsJsonObject()));
+            } catch (ApiException e) {
+                respond(response, callback, 400, error(e.type(), e.getMessage()));
+            } catch (RuntimeException e) {
+                String requestId = UUID.randomUUID().toString();
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                log.accept("500 for " + operation + " (reference " + requestId + "): " + trace);
+                respond(response, callback, 500, error("InternalFailure",
+                        "The local stack failed to process the request (reference " + requestId
+                                + "; the stack's log has the details)"));
+            }
         }
     }
 
-    @Override
-    public void close() {
-        server.stop(0);
-        threads.shutdownNow();
-        try {
-            threads.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Errors Jetty itself answers (bad request line, headers too large, ...): the AWS JSON shape, no stack. */
+    private static final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus() >= 400 ? response.getStatus() : 400;
+            respond(response, callback, status, error(status >= 500 ? "InternalFailure" : "SerializationException",
+                    "The request could not be read (HTTP " + status + ")"));
+            return true;
         }
     }
 }

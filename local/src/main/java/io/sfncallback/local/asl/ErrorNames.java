@@ -6,15 +6,17 @@ import java.util.Set;
 /**
  * The error names the interpreter reports and how {@code ErrorEquals} matches them, as the AWS developer guide
  * ("Error handling in Step Functions", https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html)
- * defines them:
+ * defines them and as AWS records them:
  * <ul>
  *   <li>{@code States.ALL} matches any error name except the terminal {@code States.DataLimitExceeded} and
  *       {@code States.Runtime};</li>
- *   <li>{@code States.Timeout}: "a Task state either ran longer than the TimeoutSeconds value, or failed to send a
- *       heartbeat for a period longer than the HeartbeatSeconds value", so it matches both timeouts;</li>
- *   <li>{@code States.HeartbeatTimeout}: "a Task state failed to send a heartbeat for a period longer than the
- *       HeartbeatSeconds value"; it is the name a heartbeat timeout reports, and matches only that;</li>
- *   <li>{@code States.TaskFailed} matches any error name except the timeouts (and the terminal errors).</li>
+ *   <li>a heartbeat expiry and a task running past TimeoutSeconds are both <em>reported</em> as
+ *       {@code States.Timeout} (TaskTimedOut and ExecutionFailed in LocalStack's parity snapshot
+ *       {@code tests/aws/services/stepfunctions/v2/timeouts/test_heartbeats.snapshot.json}, recorded against AWS
+ *       2024-04-18), so {@code States.Timeout} matches both;</li>
+ *   <li>{@code States.HeartbeatTimeout} is a name "available inside the Catch and Retry fields": it matches the
+ *       heartbeat expiry only;</li>
+ *   <li>{@code States.TaskFailed} matches any error name except {@code States.Timeout} (and the terminal errors).</li>
  * </ul>
  */
 public final class ErrorNames {
@@ -26,9 +28,9 @@ public final class ErrorNames {
     public static final String RUNTIME = "States.Runtime";
     public static final String DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded";
     public static final String RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure";
+    public static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
 
     private static final Set<String> TERMINAL = Set.of(RUNTIME, DATA_LIMIT_EXCEEDED);
-    private static final Set<String> TIMEOUTS = Set.of(TIMEOUT, HEARTBEAT_TIMEOUT);
 
     private ErrorNames() {
     }
@@ -38,16 +40,20 @@ public final class ErrorNames {
         return TERMINAL.contains(error);
     }
 
-    public static boolean matches(List<String> errorEquals, String error) {
-        if (isTerminal(error)) {
+    /**
+     * Whether a retrier or catcher with {@code errorEquals} handles {@code error}; {@code heartbeatExpired} says
+     * that this {@code States.Timeout} is a heartbeat expiry.
+     */
+    public static boolean matches(List<String> errorEquals, String error, boolean heartbeatExpired) {
+        if (error != null && isTerminal(error)) {
             return false;
         }
-        if (errorEquals.contains(error) || errorEquals.contains(ALL)) {
+        if (errorEquals.contains(ALL) || (error != null && errorEquals.contains(error))) {
             return true;
         }
-        if (HEARTBEAT_TIMEOUT.equals(error) && errorEquals.contains(TIMEOUT)) {
+        if (heartbeatExpired && errorEquals.contains(HEARTBEAT_TIMEOUT)) {
             return true;
         }
-        return errorEquals.contains(TASK_FAILED) && !TIMEOUTS.contains(error);
+        return errorEquals.contains(TASK_FAILED) && !TIMEOUT.equals(error);
     }
 }

@@ -1,36 +1,50 @@
 package io.sfncallback.local.asl;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
+import io.sfncallback.local.json.Json;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@code Parameters} payload template: fields whose names end in {@code .$} take the value a path selects from
- * the state input ({@code $...}) or the context object ({@code $$...}); other fields are copied. Intrinsic
- * functions are not supported by the local stack and are rejected when the definition loads.
+ * the state input ({@code $...}) or the context object ({@code $$...}); other fields are copied. Objects are
+ * evaluated at any depth, inside arrays too (AWS's own ECS example puts {@code "Value.$": "$$.Task.Token"} in an
+ * array of objects: https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token).
+ * Intrinsic functions are not supported by the local stack and are rejected when the definition loads.
  */
 public final class PayloadTemplate {
 
     private final JsonObject template;
-    private final Map<String, JsonPath> paths;
+    private final Map<String, StatePath> paths;
 
-    private PayloadTemplate(JsonObject template, Map<String, JsonPath> paths) {
+    private PayloadTemplate(JsonObject template, Map<String, StatePath> paths) {
         this.template = template;
         this.paths = paths;
     }
 
     public static PayloadTemplate compile(JsonObject template, String where) throws InvalidDefinitionException {
-        Map<String, JsonPath> paths = new HashMap<>();
+        Map<String, StatePath> paths = new HashMap<>();
         collect(template, where, paths);
         return new PayloadTemplate(template.deepCopy(), Map.copyOf(paths));
     }
 
-    private static void collect(JsonObject object, String where, Map<String, JsonPath> paths)
+    private static void collect(JsonElement element, String where, Map<String, StatePath> paths)
             throws InvalidDefinitionException {
-        for (Map.Entry<String, JsonElement> field : object.entrySet()) {
+        if (element.isJsonArray()) {
+            for (JsonElement item : element.getAsJsonArray()) {
+                collect(item, where, paths);
+            }
+            return;
+        }
+        if (!element.isJsonObject()) {
+            return;
+        }
+        for (Map.Entry<String, JsonElement> field : element.getAsJsonObject().entrySet()) {
             String key = field.getKey();
             JsonElement value = field.getValue();
             if (key.endsWith(".$")) {
@@ -43,25 +57,29 @@ public final class PayloadTemplate {
                     throw new InvalidDefinitionException("intrinsic function '" + path + "' in field '" + key
                             + "' of " + where + " is not supported by the local stack");
                 }
-                String documentPath = path.startsWith("$$") ? path.substring(1) : path;
                 try {
-                    paths.put(path, JsonPaths.compile(documentPath));
+                    paths.put(path, StatePath.of(path));
                 } catch (InvalidDefinitionException e) {
                     throw new InvalidDefinitionException("field '" + key + "' in " + where + ": " + e.getMessage());
                 }
-            } else if (value.isJsonObject()) {
-                collect(value.getAsJsonObject(), where, paths);
+            } else {
+                collect(value, where, paths);
             }
         }
     }
 
     /** The field names at the top level, without the {@code .$} suffix. */
-    public java.util.Set<String> topLevelFields() {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    public Set<String> topLevelFields() {
+        Set<String> names = new LinkedHashSet<>();
         for (String key : template.keySet()) {
             names.add(key.endsWith(".$") ? key.substring(0, key.length() - 2) : key);
         }
         return names;
+    }
+
+    /** The template as written, e.g. to read a literal field. */
+    public JsonObject template() {
+        return template.deepCopy();
     }
 
     /**
@@ -70,30 +88,38 @@ public final class PayloadTemplate {
      * @throws ParameterPathFailure when a path selects nothing (AWS fails the execution with States.Runtime)
      */
     public JsonObject evaluate(JsonElement input, JsonElement context) throws ParameterPathFailure {
-        return evaluate(template, input, context);
+        return evaluate(template, input, context).getAsJsonObject();
     }
 
-    private JsonObject evaluate(JsonObject object, JsonElement input, JsonElement context)
+    private JsonElement evaluate(JsonElement element, JsonElement input, JsonElement context)
             throws ParameterPathFailure {
+        if (element.isJsonArray()) {
+            JsonArray result = new JsonArray();
+            for (JsonElement item : element.getAsJsonArray()) {
+                result.add(evaluate(item, input, context));
+            }
+            return result;
+        }
+        if (!element.isJsonObject()) {
+            return element.deepCopy();
+        }
         JsonObject result = new JsonObject();
-        for (Map.Entry<String, JsonElement> field : object.entrySet()) {
+        for (Map.Entry<String, JsonElement> field : element.getAsJsonObject().entrySet()) {
             String key = field.getKey();
             JsonElement value = field.getValue();
             if (key.endsWith(".$")) {
-                String path = value.getAsString();
-                boolean fromContext = path.startsWith("$$");
-                JsonElement document = fromContext ? context : input;
+                StatePath path = paths.get(value.getAsString());
                 try {
-                    result.add(key.substring(0, key.length() - 2), JsonPaths.read(paths.get(path), document));
+                    result.add(key.substring(0, key.length() - 2), path.read(input, context));
                 } catch (PathNotFoundException e) {
+                    // The wording of AWS's States.Runtime cause (LocalStack parity snapshot
+                    // tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json,
+                    // test_invalid_jsonpath, recorded 2025-01-02): "the input" even for a context path.
                     throw new ParameterPathFailure("The JSONPath '" + path + "' specified for the field '" + key
-                            + "' could not be found in the " + (fromContext ? "context object" : "input") + " '"
-                            + io.sfncallback.local.json.Json.write(document) + "'");
+                            + "' could not be found in the input '" + Json.write(input) + "'");
                 }
-            } else if (value.isJsonObject()) {
-                result.add(key, evaluate(value.getAsJsonObject(), input, context));
             } else {
-                result.add(key, value.deepCopy());
+                result.add(key, evaluate(value, input, context));
             }
         }
         return result;

@@ -1,6 +1,6 @@
 package io.sfncallback.local.asl;
 
-/** One state of a definition: only the state types the project's state machine uses. */
-public sealed interface State permits TaskState, FailState, SucceedState {
+/** One state of a definition: only the state types the local stack runs. */
+public sealed interface State permits TaskState, ChoiceState, FailState, SucceedState {
     String name();
 }

@@ -1,12 +1,10 @@
 package io.sfncallback.local.engine;
 
 import com.google.gson.JsonObject;
+import io.sfncallback.local.asl.Integration;
 
 /** Builders of history event details, with the member names of the Step Functions API's HistoryEvent. */
 final class Events {
-
-    static final String RESOURCE_TYPE = "sqs";
-    static final String RESOURCE = "sendMessage.waitForTaskToken";
 
     private Events() {
     }
@@ -36,8 +34,9 @@ final class Events {
         return details;
     }
 
-    static JsonObject taskScheduled(String region, String parameters, Integer timeoutSeconds, Integer heartbeatSeconds) {
-        JsonObject details = resource();
+    static JsonObject taskScheduled(Integration integration, String region, String parameters, Integer timeoutSeconds,
+            Integer heartbeatSeconds) {
+        JsonObject details = resource(integration);
         details.addProperty("region", region);
         details.addProperty("parameters", parameters);
         if (timeoutSeconds != null) {
@@ -49,22 +48,22 @@ final class Events {
         return details;
     }
 
-    static JsonObject resource() {
+    static JsonObject resource(Integration integration) {
         JsonObject details = new JsonObject();
-        details.addProperty("resourceType", RESOURCE_TYPE);
-        details.addProperty("resource", RESOURCE);
+        details.addProperty("resourceType", integration.resourceType());
+        details.addProperty("resource", integration.resource());
         return details;
     }
 
-    static JsonObject resourceOutput(String output) {
-        JsonObject details = resource();
+    static JsonObject resourceOutput(Integration integration, String output) {
+        JsonObject details = resource(integration);
         details.addProperty("output", output);
         details.add("outputDetails", notTruncated());
         return details;
     }
 
-    static JsonObject resourceError(String error, String cause) {
-        JsonObject details = resource();
+    static JsonObject resourceError(Integration integration, String error, String cause) {
+        JsonObject details = resource(integration);
         addErrorAndCause(details, error, cause);
         return details;
     }

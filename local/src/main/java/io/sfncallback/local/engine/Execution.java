@@ -26,10 +26,13 @@ public final class Execution {
     private String error;
     private String cause;
 
-    // The Task state being run, if any.
-    TaskState taskState;
+    // The state being run: its name, input, when it was entered and that event's id.
+    String stateName;
     JsonElement stateInput;
     Instant stateEnteredTime;
+    long stateEnteredEventId;
+    // The Task state being run, if any.
+    TaskState taskState;
     int retryCount;
     int[] retrierAttempts;
     TaskAttempt attempt;
@@ -76,9 +79,10 @@ public final class Execution {
         return List.copyOf(events);
     }
 
-    synchronized void addEvent(Instant at, String type, String detailsField, JsonObject details) {
+    synchronized long addEvent(Instant at, String type, String detailsField, JsonObject details) {
         long id = events.size() + 1;
         events.add(new HistoryEvent(id, id - 1, at, type, detailsField, details));
+        return id;
     }
 
     synchronized boolean isRunning() {

@@ -28,10 +28,15 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ConcurrentMap<String, Execution> executions = new ConcurrentHashMap<>();
 
     public ExecutionEngine(Clock clock, MessageSender sender, String region) {
+        this(clock, sender, FunctionInvoker.NONE, region);
+    }
+
+    /** {@code functions} runs the lambda:invoke.waitForTaskToken tasks. */
+    public ExecutionEngine(Clock clock, MessageSender sender, FunctionInvoker functions, String region) {
         this.clock = clock;
         this.executor = Executors.newFixedThreadPool(16, daemon("sfn-local-engine"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("sfn-local-timers"));
-        this.interpreter = new Interpreter(clock, executor, scheduler, sender, tokens, region,
+        this.interpreter = new Interpreter(clock, executor, scheduler, sender, functions, tokens, region,
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -118,6 +123,11 @@ public final class ExecutionEngine implements AutoCloseable {
                 interpreter.abort(execution, error, cause);
             }
         }
+    }
+
+    /** Whether the engine issued {@code token} (to any task attempt, open or closed). */
+    public boolean issued(String token) {
+        return tokens.find(token).isPresent();
     }
 
     private TaskAttempt openAttempt(String token) throws CallbackRejected {

@@ -51,10 +51,20 @@ public final class EventSourceMapping implements AutoCloseable {
         this.log = log;
     }
 
-    public synchronized void start() {
+    /**
+     * Starts the pollers. The first execution environment is initialised here, before any record is taken, so a
+     * function that cannot initialise (a bad setting, a missing class) fails the start at once with its init error
+     * instead of failing every batch later.
+     *
+     * @throws WorkerFunction.InvocationFailure when the function's init phase fails
+     */
+    public synchronized void start() throws WorkerFunction.InvocationFailure {
+        WorkerFunction.Environment first = function.newEnvironment();
+        first.init();
         running = true;
         for (int i = 1; i <= settings.maxConcurrency(); i++) {
-            Thread poller = Thread.ofPlatform().name("esm-poller-" + i).daemon(true).start(this::poll);
+            WorkerFunction.Environment environment = i == 1 ? first : function.newEnvironment();
+            Thread poller = Thread.ofPlatform().name("esm-poller-" + i).daemon(true).start(() -> poll(environment));
             pollers.add(poller);
         }
     }
@@ -69,9 +79,9 @@ public final class EventSourceMapping implements AutoCloseable {
         return maxInFlight.get();
     }
 
-    private void poll() {
+    private void poll(WorkerFunction.Environment initial) {
         ExecutorService environmentThread = newEnvironmentThread();
-        WorkerFunction.Environment environment = function.newEnvironment();
+        WorkerFunction.Environment environment = initial;
         while (running) {
             List<Message> batch;
             try {

@@ -71,9 +71,7 @@ public final class WorkerFunction implements AutoCloseable {
             ClassLoader previous = Thread.currentThread().getContextClassLoader();
             Thread.currentThread().setContextClassLoader(loader);
             try {
-                if (handler == null) {
-                    init();
-                }
+                init();
                 Object event = events.event(batch);
                 String requestId = UUID.randomUUID().toString();
                 Object context = contexts.context(settings, requestId, deadlineMillis);
@@ -88,18 +86,48 @@ public final class WorkerFunction implements AutoCloseable {
             }
         }
 
-        private void init() throws ReflectiveOperationException {
-            Class<?> type = loader.loadClass(settings.handlerClass());
-            Object instance = type.getConstructor(Map.class).newInstance(settings.environment());
-            handleRequest = type.getMethod("handleRequest", events.eventType(), contexts.contextType());
-            handler = instance;
+        /**
+         * The init phase: constructs the handler, as Lambda does when it creates the environment.
+         *
+         * @throws InvocationFailure when the handler's constructor throws (Lambda reports an init error)
+         */
+        public void init() throws InvocationFailure {
+            if (handler != null) {
+                return;
+            }
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                Class<?> type = loader.loadClass(settings.handlerClass());
+                Object instance = type.getConstructor(Map.class).newInstance(settings.environment());
+                handleRequest = type.getMethod("handleRequest", events.eventType(), contexts.contextType());
+                handler = instance;
+            } catch (InvocationTargetException e) {
+                throw new InvocationFailure(e.getCause());
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new InvocationFailure(e);
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
         }
     }
 
     /** The handler (or its constructor) threw: Lambda fails the whole batch. */
-    static final class InvocationFailure extends Exception {
+    public static final class InvocationFailure extends Exception {
         InvocationFailure(Throwable cause) {
-            super(cause == null ? "unknown failure" : cause.toString(), cause);
+            super(describe(cause), cause);
+        }
+
+        /** The throwable and its causes, one {@code type: message} after the other. */
+        private static String describe(Throwable cause) {
+            if (cause == null) {
+                return "unknown failure";
+            }
+            StringBuilder text = new StringBuilder(cause.toString());
+            for (Throwable t = cause.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+                text.append("; caused by ").append(t);
+            }
+            return text.toString();
         }
     }
 }

@@ -22,9 +22,9 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses one complete, strictly valid JSON text (any value), or returns empty. */
+    /** Parses one complete, strictly valid JSON text (any value), or returns empty; an empty text is not JSON. */
     public static Optional<JsonElement> parseStrict(String text) {
-        if (text == null) {
+        if (text == null || text.isBlank()) {
             return Optional.empty();
         }
         try (JsonReader reader = new JsonReader(new StringReader(text))) {

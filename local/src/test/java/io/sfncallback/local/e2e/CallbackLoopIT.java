@@ -36,11 +36,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole loop with the real worker jar: Step Functions endpoint → SQS → event source mapping → worker →
- * SendTask* → execution result, for every path of the demo processor. Timings are shrunk to seconds.
+ * SendTask* → execution result, for every path of the demo processor. Timings are shrunk to seconds, but success
+ * paths keep a generous HeartbeatSeconds (the first heartbeat can come seconds late on a busy 2-core machine: queue
+ * wait, a cold environment's init, then one heartbeat interval); only the timeout tests use short ones.
  */
 class CallbackLoopIT {
 
-    private static final int HEARTBEAT_SECONDS = 3;
+    /** The project state machine's HeartbeatSeconds for the success paths: generous. */
+    private static final int HEARTBEAT_SECONDS = 10;
+    /** HeartbeatSeconds of the machines whose tasks are meant to time out. */
+    private static final int SHORT_HEARTBEAT_SECONDS = 3;
     private static final int MAX_RECEIVE_COUNT = 3;
     private static final Duration WAIT = Duration.ofSeconds(45);
 
@@ -57,7 +62,8 @@ class CallbackLoopIT {
         config.workerJar = WorkerJar.require();
         config.namePrefix = "e2e";
         config.maxReceiveCount = MAX_RECEIVE_COUNT;
-        config.lambdaTimeoutSeconds = 20;
+        // Longer than any demo task here (the slowest works 25 s): a function timeout would fail its batch.
+        config.lambdaTimeoutSeconds = 40;
         config.taskHeartbeatSeconds = HEARTBEAT_SECONDS;
         config.taskTimeoutSeconds = 60;
         config.heartbeatIntervalSeconds = 1;
@@ -121,25 +127,37 @@ class CallbackLoopIT {
         assertEquals("no stock", execution.cause());
     }
 
-    @Test
-    void heartbeatsKeepATaskAliveLongerThanHeartbeatSeconds() {
-        String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
-                .input("{\"mode\":\"slow\",\"seconds\":" + (2 * HEARTBEAT_SECONDS) + "}")).executionArn();
-        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, WAIT);
-        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error() + " " + execution.cause());
-        CallbackLedger.Counts counts = stack.callbacks().snapshot().get(token(arn));
-        assertTrue(counts.heartbeats() >= HEARTBEAT_SECONDS, "heartbeats: " + counts);
-        assertTrue(Duration.between(execution.startDate(), execution.stopDate()).toSeconds() >= HEARTBEAT_SECONDS);
+    /** A project state machine on the same queue with other timings. */
+    private static String projectMachine(String name, int heartbeatSeconds, int timeoutSeconds) {
+        return sfn.createStateMachine(b -> b.name(name)
+                .definition(Definitions.project(heartbeatSeconds, timeoutSeconds).replace(Definitions.QUEUE_URL,
+                        stack.queues().tasksQueueUrl()))
+                .roleArn("arn:aws:iam::123456789012:role/local")).stateMachineArn();
     }
 
     @Test
-    void aWorkerThatStopsHeartbeatingFailsTheExecutionWithStatesHeartbeatTimeout() throws Exception {
+    void heartbeatsKeepATaskAliveLongerThanHeartbeatSeconds() {
+        // Work for twice HeartbeatSeconds (10 s) with a heartbeat every second: only heartbeats keep it alive.
         String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
-                .input("{\"mode\":\"hang\",\"seconds\":" + (HEARTBEAT_SECONDS + 3) + "}")).executionArn();
+                .input("{\"mode\":\"slow\",\"seconds\":" + (2 * HEARTBEAT_SECONDS) + "}")).executionArn();
+        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, Duration.ofSeconds(90));
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error() + " " + execution.cause());
+        CallbackLedger.Counts counts = stack.callbacks().snapshot().get(token(arn));
+        assertTrue(counts.heartbeats() >= HEARTBEAT_SECONDS, "heartbeats: " + counts);
+        assertTrue(Duration.between(execution.startDate(), execution.stopDate()).toSeconds() >= 2L * HEARTBEAT_SECONDS);
+    }
+
+    @Test
+    void aWorkerThatStopsHeartbeatingFailsTheExecutionWithTaskNoHeartbeat() throws Exception {
+        String machine = projectMachine("e2e-short-heartbeat", SHORT_HEARTBEAT_SECONDS, 600);
+        String arn = sfn.startExecution(b -> b.stateMachineArn(machine)
+                .input("{\"mode\":\"hang\",\"seconds\":" + (SHORT_HEARTBEAT_SECONDS + 5) + "}")).executionArn();
         DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, WAIT);
         assertEquals(ExecutionStatus.FAILED, execution.status());
-        assertEquals("States.HeartbeatTimeout", execution.error());
-        assertTrue(SfnClients.types(sfn, arn).contains(HistoryEventType.TASK_TIMED_OUT));
+        assertEquals("Task.NoHeartbeat", execution.error());
+        HistoryEvent timedOut = SfnClients.history(sfn, arn).stream()
+                .filter(event -> event.type() == HistoryEventType.TASK_TIMED_OUT).findFirst().orElseThrow();
+        assertEquals("States.Timeout", timedOut.taskTimedOutEventDetails().error());
         String fingerprint = fingerprint(token(arn));
         Await.until(WAIT, "the worker's late answer logged as a closed task", () -> log.lines().stream()
                 .anyMatch(line -> line.level().equals("WARN") && line.text().contains(fingerprint)
@@ -147,14 +165,42 @@ class CallbackLoopIT {
     }
 
     @Test
-    void aTaskSlowerThanTimeoutSecondsFailsWithStatesTimeoutDespiteHeartbeats() {
-        String machine = sfn.createStateMachine(b -> b.name("e2e-short-timeout")
-                .definition(Definitions.project(HEARTBEAT_SECONDS, 5).replace(Definitions.QUEUE_URL,
-                        stack.queues().tasksQueueUrl()))
-                .roleArn("arn:aws:iam::123456789012:role/local")).stateMachineArn();
-        DescribeExecutionResponse execution = run(machine, "{\"mode\":\"slow\",\"seconds\":9}");
+    void aTaskSlowerThanTimeoutSecondsFailsWithTaskTookTooLongDespiteHeartbeats() {
+        // HeartbeatSeconds 8 against a heartbeat every second: only TimeoutSeconds (10) can end the task.
+        String machine = projectMachine("e2e-short-timeout", 8, 10);
+        DescribeExecutionResponse execution = run(machine, "{\"mode\":\"slow\",\"seconds\":25}");
         assertEquals(ExecutionStatus.FAILED, execution.status());
-        assertEquals("States.Timeout", execution.error());
+        assertEquals("Task.TookTooLong", execution.error(), execution.cause());
+    }
+
+    /**
+     * A lambda:invoke.waitForTaskToken task calling a function registered with the stack: the function gets the
+     * Payload with the token, and a later SendTaskSuccess completes the task (the wiring the approval flow uses).
+     */
+    @Test
+    void aRegisteredFunctionReceivesThePayloadAndItsCallbackCompletesTheTask() {
+        java.util.concurrent.BlockingQueue<JsonObject> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        stack.register("e2e-approval-request", payload -> {
+            received.add(payload.getAsJsonObject());
+            return null;
+        });
+        String machine = sfn.createStateMachine(b -> b.name("e2e-lambda-wait").definition("""
+                {"StartAt":"WaitForApproval","States":{"WaitForApproval":{"Type":"Task",
+                  "Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+                  "Parameters":{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:e2e-approval-request:live",
+                    "Payload":{"TaskToken.$":"$$.Task.Token","ExecutionArn.$":"$$.Execution.Id","Request.$":"$.request"}},
+                  "TimeoutSeconds":600,"ResultPath":"$.approval","End":true}}}""")
+                .roleArn("arn:aws:iam::123456789012:role/local")).stateMachineArn();
+        String arn = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"request\":{\"summary\":\"buy\"}}"))
+                .executionArn();
+        JsonObject payload = Await.value(WAIT, "the function's invocation", received::poll);
+        assertEquals(arn, payload.get("ExecutionArn").getAsString());
+        assertEquals("buy", payload.getAsJsonObject("Request").get("summary").getAsString());
+        sfn.sendTaskSuccess(b -> b.taskToken(payload.get("TaskToken").getAsString()).output("{\"approved\":true}"));
+        DescribeExecutionResponse execution = SfnClients.awaitEnd(sfn, arn, WAIT);
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status());
+        assertEquals(Json.parse("{\"request\":{\"summary\":\"buy\"},\"approval\":{\"approved\":true}}"),
+                Json.parse(execution.output()));
     }
 
     @Test

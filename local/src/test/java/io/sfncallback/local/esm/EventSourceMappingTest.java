@@ -2,6 +2,7 @@ package io.sfncallback.local.esm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sfncallback.local.LocalStack;
@@ -149,6 +150,20 @@ class EventSourceMappingTest {
                 () -> !log.containing("Task timed out after 1 seconds").isEmpty());
         send("{\"ok\":2}");
         Await.until(Duration.ofSeconds(20), "a later record to be processed", () -> !log.containing("ok").isEmpty());
+    }
+
+    @Test
+    void aFunctionWhoseInitFailsFailsTheStartAtOnceWithItsInitError() throws Exception {
+        queueNumber++;
+        queues = Queues.create(sqs, "tasks-" + queueNumber, "dead-letters-" + queueNumber, 1, 3);
+        FunctionSettings settings = new FunctionSettings(jar, StandInHandlerSource.CLASS_NAME, "stand-in-worker",
+                Map.of("FAIL_INIT", "com.example.Missing"), 10, 512, REGION, "123456789012");
+        function = new WorkerFunction(settings, queues.tasksQueueArn(), log);
+        EventSourceMapping failing = new EventSourceMapping(sqs, function, new EventSourceMapping.Settings(
+                queues.tasksQueueUrl(), 1, 0, 2, 10, 1), log);
+        WorkerFunction.InvocationFailure error = assertThrows(WorkerFunction.InvocationFailure.class, failing::start);
+        assertTrue(error.getMessage().contains("com.example.Missing"), error.getMessage());
+        failing.close();
     }
 
     @Test

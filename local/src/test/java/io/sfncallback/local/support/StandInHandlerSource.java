@@ -25,6 +25,10 @@ public final class StandInHandlerSource {
                 private final Map<String, String> env;
 
                 public StandInHandler(Map<String, String> env) {
+                    if (env.containsKey("FAIL_INIT")) {
+                        throw new IllegalArgumentException("PROCESSOR_CLASS names " + env.get("FAIL_INIT")
+                                + ", which is not in the jar");
+                    }
                     this.env = env;
                 }
 
