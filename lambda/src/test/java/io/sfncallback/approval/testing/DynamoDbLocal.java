@@ -48,9 +48,10 @@ public final class DynamoDbLocal implements AutoCloseable {
                     + "(process-test-resources copies sqlite4java's native libraries there)");
         }
         System.setProperty("sqlite4java.library.path", NATIVE_LIBRARIES.toAbsolutePath().toString());
-        // (port, inMemory, dbPath, sharedDb, delayTransientStatuses); CORS off.
+        // (port, inMemory, dbPath, sharedDb, delayTransientStatuses); one database whatever the
+        // credentials and region of a client (as with -sharedDb); CORS off.
         DynamoDBProxyServer server = new DynamoDBProxyServer(0,
-                new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, false, false), null));
+                new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, true, false), null));
         ServerConnector connector = (ServerConnector) jetty(server).getConnectors()[0];
         connector.setHost("127.0.0.1");
         connector.setPort(0);
