@@ -7,8 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Typed, validated reads of environment variables; every failure names the variable. */
-final class EnvReader {
+/**
+ * Typed, validated reads of environment variables; every failure names the variable.
+ *
+ * <p>Public so that the approval handlers ({@code io.sfncallback.approval.config}) read their
+ * settings the same way.
+ */
+public final class EnvReader {
 
     private static final Pattern JAVA_CLASS_NAME =
             Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
@@ -17,12 +22,12 @@ final class EnvReader {
 
     private final Map<String, String> env;
 
-    EnvReader(Map<String, String> env) {
+    public EnvReader(Map<String, String> env) {
         this.env = Map.copyOf(env);
     }
 
     /** The trimmed value, or null when the variable is unset or blank. */
-    private String value(String name) {
+    public String value(String name) {
         String raw = env.get(name);
         if (raw == null || raw.isBlank()) {
             return null;
@@ -30,7 +35,7 @@ final class EnvReader {
         return raw.trim();
     }
 
-    int integer(String name, int defaultValue, int min, int max) {
+    public int integer(String name, int defaultValue, int min, int max) {
         String raw = value(name);
         if (raw == null) {
             return defaultValue;
@@ -47,7 +52,7 @@ final class EnvReader {
         return parsed;
     }
 
-    String url(String name) {
+    public String url(String name) {
         String raw = value(name);
         if (raw == null) {
             return null;
@@ -56,7 +61,7 @@ final class EnvReader {
     }
 
     /** The first of the given variables that is set, as an http(s) URI; null when none is. */
-    URI endpoint(String... names) {
+    public URI endpoint(String... names) {
         for (String name : names) {
             String raw = value(name);
             if (raw != null) {
@@ -66,7 +71,7 @@ final class EnvReader {
         return null;
     }
 
-    String javaClassName(String name, String defaultValue) {
+    public String javaClassName(String name, String defaultValue) {
         String raw = value(name);
         if (raw == null) {
             return defaultValue;
@@ -77,7 +82,7 @@ final class EnvReader {
         return raw;
     }
 
-    String region(String name, String defaultValue) {
+    public String region(String name, String defaultValue) {
         String raw = value(name);
         if (raw == null) {
             return defaultValue;
@@ -88,7 +93,7 @@ final class EnvReader {
         return raw;
     }
 
-    LogLevel logLevel(String name, LogLevel defaultValue) {
+    public LogLevel logLevel(String name, LogLevel defaultValue) {
         String raw = value(name);
         if (raw == null) {
             return defaultValue;
@@ -104,7 +109,7 @@ final class EnvReader {
         throw new ConfigException(name, raw, "must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL");
     }
 
-    <T> T choice(String name, T defaultValue, Map<String, T> choices) {
+    public <T> T choice(String name, T defaultValue, Map<String, T> choices) {
         String raw = value(name);
         if (raw == null) {
             return defaultValue;
