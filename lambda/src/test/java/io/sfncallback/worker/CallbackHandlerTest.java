@@ -84,6 +84,21 @@ class CallbackHandlerTest {
     }
 
     @Test
+    void theDemosApprovalModeSendsAnOutputWithTheApprovalRequest() {
+        CallbackHandler handler = new CallbackHandler(env());
+
+        SQSBatchResponse response = handler.handleRequest(event(message("approve",
+                body("token-approve", "{\"mode\":\"approval\",\"summary\":\"Refund order 42\"}"))), TestContext.relaxed(logger));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        String sent = aws.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess"))).get(0).getBodyAsString();
+        String output = JsonParser.parseString(sent).getAsJsonObject().get("output").getAsString();
+        assertThat(JsonParser.parseString(output).getAsJsonObject().get("approvalRequest"))
+                .isEqualTo(JsonParser.parseString("{\"summary\":\"Refund order 42\"}"));
+    }
+
+    @Test
     void theWholeTokenNeverReachesTheLogs() {
         String token = "AAAAKgAAAAIAAAAAAAAAAQ-very-secret-token-material";
         CallbackHandler handler = new CallbackHandler(env());
