@@ -327,4 +327,41 @@ class RecordCoverageTest {
                 .containsExactly(Outcome.SUCCEEDED, Outcome.NOT_STARTED, Outcome.NOT_STARTED);
         assertThat(delayed).containsExactlyInAnyOrder("receipt-a", "receipt-b");
     }
+
+    /**
+     * SendTaskHeartbeat has a bucket of 3,000 calls refilled at 500/s per account in the big regions
+     * (1,500 / 300 elsewhere): https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html.
+     * A batch's first heartbeats all fall due at once; one invocation sends at most ten at a time.
+     */
+    @Test
+    void aBatchsFirstHeartbeatsGoOutAtMostTenAtATime() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        CountDownLatch tenInFlight = new CountDownLatch(10);
+        when(sfn.sendTaskHeartbeat(any(SendTaskHeartbeatRequest.class))).thenAnswer(call -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            heartbeats.add(((SendTaskHeartbeatRequest) call.getArgument(0)).taskToken());
+            tenInFlight.countDown();
+            // The first ten wait for each other, so that an eleventh, if the worker sent one, would overlap them.
+            tenInFlight.await(WAIT_SECONDS, TimeUnit.SECONDS);
+            inFlight.decrementAndGet();
+            return null;
+        });
+        List<SQSMessage> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            batch.add(task("r" + i, "succeed"));
+        }
+        worker(context -> {
+            heartbeats.awaitMoreThan("token-" + name(context), 0);
+            return TaskResult.complete(null);
+        }, 3600, 25);
+
+        List<RecordOutcome> outcomes = worker.process(batch, relaxed(log));
+
+        assertThat(outcomes).extracting(RecordOutcome::outcome).containsOnly(Outcome.SUCCEEDED);
+        assertThat(mostInFlight.get()).isEqualTo(Worker.HEARTBEATS_IN_FLIGHT).isEqualTo(10);
+        for (int i = 0; i < 25; i++) {
+            assertThat(heartbeatsOf("token-r" + i)).isEqualTo(1);
+        }
+    }
 }
