@@ -50,7 +50,7 @@ record Settlement(Outcome outcome, String error, String detail) {
     static Settlement closedBeforeWork(CallbackResult answer) {
         return switch (answer) {
             case CallbackResult.InvalidToken invalid ->
-                    invalidToken(invalid, "found by a heartbeat before the work started, which never started");
+                    invalidToken(invalid, "a heartbeat found it before the work started; the work was not started");
             case CallbackResult.TaskClosed closed -> of(Outcome.TASK_CLOSED, closed.errorCode()
                     + ": a heartbeat found the task already closed before its work started (a duplicate or late message); not started");
             default -> throw new IllegalArgumentException("not an answer that closes a task: " + answer);
@@ -61,7 +61,7 @@ record Settlement(Outcome outcome, String error, String detail) {
     static Settlement closedDuringWork(CallbackResult answer) {
         return switch (answer) {
             case CallbackResult.InvalidToken invalid ->
-                    invalidToken(invalid, "found by a heartbeat while the processor worked; its result was dropped");
+                    invalidToken(invalid, "a heartbeat found it while the processor worked; its result was dropped");
             case CallbackResult.TaskClosed closed -> of(Outcome.ABANDONED, closed.errorCode()
                     + ": the task closed while the processor worked; its result was dropped");
             default -> throw new IllegalArgumentException("not an answer that closes a task: " + answer);
