@@ -8,6 +8,7 @@ Usage: scripts/test.sh [-h]
 
 Runs, in order, and stops at the first failure:
   1. worker      lambda/: unit, wire-level (WireMock), queue (ElasticMQ) and bad-input tests; builds the jar
+     jar         scripts/check-reproducible-jar.sh: two clean builds give the same jar (SHA-256)
   2. local stack local/: interpreter and endpoint tests, end-to-end tests through the whole loop,
                  and 1000 concurrent executions (none lost, none completed twice)
   3. infra       scripts/check-infra.sh: offline `terraform validate`, ASL and IAM checks, planted
@@ -56,6 +57,7 @@ step() {
 }
 
 step "worker" lambda/mvnw -B -q -f lambda/pom.xml verify
+step "jar" scripts/check-reproducible-jar.sh
 step "local stack" lambda/mvnw -B -q -f local/pom.xml verify
 step "infra" scripts/check-infra.sh
 step "AWS CLI" scripts/e2e-cli.sh

@@ -27,8 +27,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -41,12 +44,18 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class Worker implements AutoCloseable {
 
+    /**
+     * SendTaskHeartbeat calls in flight at once: a batch's first heartbeats go out this many at a
+     * time (see {@link HeartbeatScheduler} for the quota this keeps the burst well within).
+     */
+    static final int HEARTBEATS_IN_FLIGHT = 10;
+
     private final WorkerConfig config;
     private final JsonLog log;
     private final ExecutorService workers;
+    private final ThreadPoolExecutor heartbeatSenders;
     private final ScheduledThreadPoolExecutor ticker;
     private final BatchProcessor batch;
-    private final RetryDelay retryDelay;
 
     /** The worker as deployed: clients, processor and log as configured. */
     public static Worker create(WorkerConfig config, LambdaLogger initLogger) {
@@ -60,14 +69,17 @@ public final class Worker implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.log = Objects.requireNonNull(log, "log");
         this.workers = Executors.newCachedThreadPool(daemonThreads("callback-worker-"));
-        this.ticker = new ScheduledThreadPoolExecutor(1, daemonThreads("callback-heartbeats-"));
+        this.heartbeatSenders = new ThreadPoolExecutor(HEARTBEATS_IN_FLIGHT, HEARTBEATS_IN_FLIGHT, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("callback-heartbeat-"));
+        this.heartbeatSenders.allowCoreThreadTimeOut(true);
+        this.ticker = new ScheduledThreadPoolExecutor(1, daemonThreads("callback-heartbeat-ticker-"));
         this.ticker.setRemoveOnCancelPolicy(true);
         TaskCallbacks callbacks = new TaskCallbacks(sfn);
-        HeartbeatScheduler heartbeats = new HeartbeatScheduler(callbacks, ticker, workers, config.heartbeatInterval());
-        RecordProcessor records = new RecordProcessor(new TaskMessageParser(), processor, callbacks, heartbeats,
-                config.maxReceiveCount());
-        this.batch = new BatchProcessor(records, workers, config.maxConcurrentRecords());
-        this.retryDelay = new RetryDelay(config.tasksQueueUrl(), config.retryDelay(), sqs);
+        HeartbeatScheduler heartbeats = new HeartbeatScheduler(callbacks, ticker, heartbeatSenders, config.heartbeatInterval());
+        RecordProcessor records = new RecordProcessor(processor, callbacks, config.maxReceiveCount());
+        RetryDelay retryDelay = new RetryDelay(config.tasksQueueUrl(), config.retryDelay(), sqs, workers);
+        this.batch = new BatchProcessor(new TaskMessageParser(), heartbeats, records, retryDelay, workers,
+                config.maxConcurrentRecords());
     }
 
     /** The log of one invocation. */
@@ -92,15 +104,14 @@ public final class Worker implements AutoCloseable {
     public List<RecordOutcome> process(List<SQSMessage> messages, Invocation invocation) {
         long started = System.nanoTime();
         List<RecordOutcome> outcomes = batch.process(messages, invocation);
-        List<RecordOutcome> failures = outcomes.stream().filter(RecordOutcome::redeliver).toList();
-        retryDelay.apply(failures, invocation);
+        long failures = outcomes.stream().filter(RecordOutcome::redeliver).count();
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         outcomes.forEach(o -> counts.merge(o.outcome(), 1, Integer::sum));
         JsonObject perOutcome = new JsonObject();
         counts.forEach((outcome, count) -> perOutcome.addProperty(outcome.name(), count));
         invocation.log().at(LogLevel.INFO, "batch done")
                 .with("records", messages.size())
-                .with("batchItemFailures", failures.size())
+                .with("batchItemFailures", failures)
                 .with("outcomes", perOutcome)
                 .with("durationMs", (System.nanoTime() - started) / 1_000_000)
                 .write();
@@ -119,6 +130,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        heartbeatSenders.shutdownNow();
         workers.shutdownNow();
     }
 

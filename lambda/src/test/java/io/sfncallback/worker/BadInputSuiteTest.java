@@ -63,6 +63,7 @@ class BadInputSuiteTest {
         String deep300 = "[".repeat(300) + "]".repeat(300);
         String deep100k = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
         String hugeInput = "{\"blob\":\"" + "x".repeat(1_000_000) + "\"}";
+        String halfInput = "{\"blob\":\"" + "x".repeat(140_000) + "\"}";
         return Stream.of(
                 Arguments.of("not JSON", "hello, worker", DLQ),
                 Arguments.of("empty body", "", DLQ),
@@ -90,13 +91,18 @@ class BadInputSuiteTest {
                 Arguments.of("lower-case taskToken", "{\"taskToken\":\"t\"}", SUCCESS),
                 Arguments.of("extra unknown keys", "{\"TaskToken\":\"t\",\"Priority\":1,\"Meta\":{\"a\":[1]}}", SUCCESS),
                 Arguments.of("non-string ExecutionArn", "{\"TaskToken\":\"t\",\"ExecutionArn\":42}", SUCCESS),
-                Arguments.of("null Input", "{\"TaskToken\":\"t\",\"Input\":null}", SUCCESS),
+                Arguments.of("null Input", "{\"TaskToken\":\"t\",\"Input\":null}", failure("Worker.InputNotObject")),
+                Arguments.of("array Input", "{\"TaskToken\":\"t\",\"Input\":[1]}", failure("Worker.InputNotObject")),
+                Arguments.of("string Input", "{\"TaskToken\":\"t\",\"Input\":\"x\"}", failure("Worker.InputNotObject")),
+                Arguments.of("number Input", "{\"TaskToken\":\"t\",\"Input\":42}", failure("Worker.InputNotObject")),
                 Arguments.of("duplicated keys inside Input", "{\"TaskToken\":\"t\",\"Input\":{\"mode\":\"crash\",\"mode\":\"succeed\"}}", SUCCESS),
                 Arguments.of("odd unicode", "{\"TaskToken\":\"t\",\"Input\":{\"s\":\"emoji 😀 rtl \u202Eabc zero\u200Bwidth nul \\u0000 lone \\ud800 \u00e9\"}}", SUCCESS),
                 Arguments.of("unicode-escaped token", "{\"TaskToken\":\"\\u0074ok\"}", SUCCESS),
                 Arguments.of("input nested 300 deep", "{\"TaskToken\":\"t\",\"Input\":" + deep300 + "}", failure("Worker.InvalidInput")),
                 Arguments.of("input nested 100,000 deep", "{\"TaskToken\":\"t\",\"Input\":" + deep100k + "}", failure("Worker.InvalidInput")),
-                Arguments.of("huge body echoed back", "{\"TaskToken\":\"t\",\"Input\":" + hugeInput + "}", failure("Worker.OutputTooLarge")),
+                Arguments.of("huge body", "{\"TaskToken\":\"t\",\"Input\":" + hugeInput + "}", failure("Worker.StateOutputTooLarge")),
+                Arguments.of("input echoed back over half the quota", "{\"TaskToken\":\"t\",\"Input\":" + halfInput + "}",
+                        failure("Worker.StateOutputTooLarge")),
                 Arguments.of("unknown demo mode", "{\"TaskToken\":\"t\",\"Input\":{\"mode\":42}}", SUCCESS));
     }
 
@@ -111,8 +117,10 @@ class BadInputSuiteTest {
         assertThat(logger.withMessage("batch done")).as("the batch always completes").hasSize(1);
     }
 
+    /** The callback made, if any; heartbeats (sent for every record with a token) are not callbacks. */
     private String callMade() {
-        List<LoggedRequest> requests = stepFunctions.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/")));
+        List<LoggedRequest> requests = stepFunctions.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/")))
+                .stream().filter(r -> !r.getHeader("X-Amz-Target").equals("AWSStepFunctions.SendTaskHeartbeat")).toList();
         if (requests.isEmpty()) {
             return DLQ;
         }

@@ -15,10 +15,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.google.gson.JsonParser;
 import io.sfncallback.worker.config.ConfigException;
 import io.sfncallback.worker.testing.CapturingLogger;
 import io.sfncallback.worker.testing.TestContext;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.crac.Context;
 import org.crac.Resource;
@@ -64,14 +66,36 @@ class CallbackHandlerTest {
                 .containsExactly("poison", "retry");
         aws.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess")));
         aws.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskFailure")));
-        aws.verify(1, postRequestedFor(urlEqualTo("/"))
-                .withHeader("X-Amz-Target", equalTo("AmazonSQS.ChangeMessageVisibilityBatch")));
+        // Each record to deliver again gets its retry delay as soon as its outcome is known: the poison
+        // message at once, the retry when its processor returns; in one call or two.
+        List<String> delayed = aws.findAll(postRequestedFor(urlEqualTo("/"))
+                        .withHeader("X-Amz-Target", equalTo("AmazonSQS.ChangeMessageVisibilityBatch"))).stream()
+                .flatMap(request -> JsonParser.parseString(request.getBodyAsString()).getAsJsonObject()
+                        .getAsJsonArray("Entries").asList().stream())
+                .map(entry -> entry.getAsJsonObject().get("ReceiptHandle").getAsString())
+                .toList();
+        assertThat(delayed).containsExactlyInAnyOrder("receipt-poison", "receipt-retry");
         assertThat(logger.withMessage("batch done")).singleElement().satisfies(line -> {
             assertThat(line.get("records").getAsInt()).isEqualTo(4);
             assertThat(line.get("batchItemFailures").getAsInt()).isEqualTo(2);
-            assertThat(line.get("outcomes")).isEqualTo(com.google.gson.JsonParser.parseString(
+            assertThat(line.get("outcomes")).isEqualTo(JsonParser.parseString(
                     "{\"SUCCEEDED\":1,\"FAILED\":1,\"RETRY\":1,\"BAD_MESSAGE\":1}"));
         });
+    }
+
+    @Test
+    void theDemosApprovalModeSendsAnOutputWithTheApprovalRequest() {
+        CallbackHandler handler = new CallbackHandler(env());
+
+        SQSBatchResponse response = handler.handleRequest(event(message("approve",
+                body("token-approve", "{\"mode\":\"approval\",\"summary\":\"Refund order 42\"}"))), TestContext.relaxed(logger));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        String sent = aws.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess"))).get(0).getBodyAsString();
+        String output = JsonParser.parseString(sent).getAsJsonObject().get("output").getAsString();
+        assertThat(JsonParser.parseString(output).getAsJsonObject().get("approvalRequest"))
+                .isEqualTo(JsonParser.parseString("{\"summary\":\"Refund order 42\"}"));
     }
 
     @Test

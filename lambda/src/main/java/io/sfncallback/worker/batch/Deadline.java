@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
  * The time left in the current invocation, and what the worker may still do with it.
  *
  * <p>No record starts when less than the margin ({@code DEADLINE_MARGIN_MS}) is left; the worker
- * stops waiting for running records when half the margin is left, which leaves the other half to
- * set retry delays and return the batch response before Lambda's timeout kills the invocation
- * (and with it the whole batch's results).
+ * stops waiting for running records when half the margin is left, and for the retry delays of the
+ * records it reports as failures when a quarter is left, which leaves the rest to return the batch
+ * response before Lambda's timeout kills the invocation (and with it the whole batch's results).
  */
 public final class Deadline {
 
@@ -44,6 +44,14 @@ public final class Deadline {
     /** How long the worker still waits for running records. */
     public long millisUntilReturn() {
         return remainingMillis() - marginMillis / 2;
+    }
+
+    /**
+     * How long the worker still waits for retry delays to be set once it stopped waiting for
+     * records: until a quarter of the margin is left, which is kept for returning the response.
+     */
+    public long millisUntilRespond() {
+        return remainingMillis() - marginMillis / 4;
     }
 
     /** What a processor is told it has left. */

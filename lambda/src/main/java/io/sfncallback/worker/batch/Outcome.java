@@ -13,10 +13,20 @@ public enum Outcome {
     SUCCEEDED(false, LogLevel.INFO),
     /** SendTaskFailure was accepted: rejected, unhandled, output too large, retries exhausted, bad input. */
     FAILED(false, LogLevel.INFO),
-    /** Step Functions answered TaskTimedOut / TaskDoesNotExist / InvalidToken: a duplicate or late message. */
+    /**
+     * Step Functions answered TaskTimedOut / TaskDoesNotExist, to the callback or to a heartbeat
+     * before the work started (which then never starts): a duplicate or late message.
+     */
     TASK_CLOSED(false, LogLevel.WARN),
     /** A heartbeat learned that the task closed while the processor worked; its result was dropped. */
     ABANDONED(false, LogLevel.WARN),
+    /**
+     * Step Functions answered InvalidToken: it never issued this token (forged, corrupted, cut
+     * short, or from another account or region than the one the worker calls). No retry can help,
+     * so the record is done; logged as an error because it points at a misconfiguration or at
+     * messages that did not come from the state machine.
+     */
+    INVALID_TOKEN(false, LogLevel.ERROR),
     /** The processor asked for a retry, and receives remain. */
     RETRY(true, LogLevel.INFO),
     /** The body is not a usable task message and has no usable token: only the DLQ can take it. */

@@ -15,13 +15,23 @@ public sealed interface CallbackResult {
     }
 
     /**
-     * The task is already closed, or the token names no task: TaskTimedOut, TaskDoesNotExist or
-     * InvalidToken. A duplicate or late message; nothing more can be done with it.
+     * The task is already closed: TaskTimedOut ("the task token has either expired or the task
+     * associated with the token has already been closed") or TaskDoesNotExist. A duplicate or late
+     * message; nothing more can be done with it.
      */
     record TaskClosed(String errorCode, String message) implements CallbackResult {
         public TaskClosed {
             Objects.requireNonNull(errorCode, "errorCode");
         }
+    }
+
+    /**
+     * InvalidToken ("the provided token is not valid"): Step Functions did not issue this token. It
+     * was forged, corrupted or cut short, or it was issued in another account or region than the
+     * one the worker calls. Not a late message: no retry can ever complete a task with it.
+     * (<a href="https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors">SendTaskSuccess errors</a>)
+     */
+    record InvalidToken(String message) implements CallbackResult {
     }
 
     /** SendTaskSuccess was refused with InvalidOutput: the output itself is the problem. */

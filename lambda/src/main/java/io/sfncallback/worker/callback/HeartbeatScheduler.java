@@ -8,11 +8,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Sends SendTaskHeartbeat for each task at a fixed interval while its processor works.
+ * Sends SendTaskHeartbeat for each task of a batch: once as soon as its record arrives, then at a
+ * fixed interval until the record's final disposition.
  *
- * <p>A single scheduler thread only ticks; each heartbeat is sent on {@code sender}, so one slow
- * call never delays the heartbeats of other tasks. The first heartbeat goes out one interval after
- * the work starts: the message delivery itself proves the task is alive until then.
+ * <p>The first heartbeat cannot wait an interval: the task's heartbeat clock started when Step
+ * Functions sent the message, so the time the message spent in the queue, and will spend waiting
+ * for a slot inside its batch, already counts against the state's {@code HeartbeatSeconds}
+ * (<a href="https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskHeartbeat.html">SendTaskHeartbeat</a>).
+ *
+ * <p>A single scheduler thread only ticks; heartbeats are sent on {@code sender}, a small bounded
+ * pool, so one slow call never delays the heartbeats of other tasks, and a batch's burst of first
+ * heartbeats goes out a pool's width at a time. SendTaskHeartbeat has its own token bucket of 3,000
+ * calls refilled at 500 per second per account in us-east-1, us-west-2 and eu-west-1, and 1,500 / 300
+ * elsewhere, separate from SendTaskSuccess and SendTaskFailure
+ * (<a href="https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html">Step Functions
+ * quotas, API action throttling</a>): with the defaults (batches of 10, at most 10 concurrent
+ * invocations) a burst is at most 100 calls and the steady rate is the number of records in flight
+ * divided by the interval.
  */
 public final class HeartbeatScheduler {
 
@@ -32,16 +44,17 @@ public final class HeartbeatScheduler {
     }
 
     /**
-     * Starts heartbeats for a task whose work runs on {@code worker}; the thread is interrupted if
-     * a heartbeat learns that the task has closed. Close the returned handle when the work ends.
+     * Starts the heartbeats of a task: the first one now, then one every interval. Close the
+     * returned handle at the record's final disposition.
      *
-     * @param onAnswer told of every heartbeat answer except {@link CallbackResult.Delivered}, for logging
+     * @param onFailedBeat told of every heartbeat that did not get through (throttling, network),
+     *                     for logging; an answer that closes the task completes
+     *                     {@link RunningHeartbeat#closure()} instead
      */
-    public RunningHeartbeat start(String taskToken, Thread worker, Consumer<CallbackResult> onAnswer) {
-        RunningHeartbeat heartbeat = new RunningHeartbeat(callbacks, taskToken, worker, onAnswer);
+    public RunningHeartbeat start(String taskToken, Consumer<CallbackResult> onFailedBeat) {
+        RunningHeartbeat heartbeat = new RunningHeartbeat(callbacks, taskToken, onFailedBeat);
         long millis = interval.toMillis();
-        heartbeat.attach(ticker.scheduleAtFixedRate(() -> sender.execute(heartbeat::beatFromSchedule),
-                millis, millis, TimeUnit.MILLISECONDS));
+        heartbeat.attach(ticker.scheduleAtFixedRate(() -> heartbeat.tick(sender), 0, millis, TimeUnit.MILLISECONDS));
         return heartbeat;
     }
 }

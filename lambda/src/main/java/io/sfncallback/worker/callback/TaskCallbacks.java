@@ -66,7 +66,7 @@ public final class TaskCallbacks {
         } catch (TaskDoesNotExistException e) {
             return new CallbackResult.TaskClosed("TaskDoesNotExist", message(e));
         } catch (InvalidTokenException e) {
-            return new CallbackResult.TaskClosed("InvalidToken", message(e));
+            return new CallbackResult.InvalidToken(message(e));
         } catch (InvalidOutputException e) {
             return new CallbackResult.OutputRejected(message(e));
         } catch (SdkException e) {

@@ -20,12 +20,15 @@ import java.util.Locale;
  *   <tr><td>{@code "crash"}</td><td>throws: {@code Worker.Unhandled}</td></tr>
  *   <tr><td>{@code "retry"} (+ {@code succeedOnAttempt})</td><td>asks for retries until that receive, or until they run out</td></tr>
  *   <tr><td>{@code "oversize"} (+ {@code bytes})</td><td>returns more than Step Functions accepts: {@code Worker.OutputTooLarge}</td></tr>
+ *   <tr><td>{@code "approval"} + {@code summary}</td><td>succeeds and asks for a person's approval
+ *       ({@link TaskResult#requestApproval}); without a usable summary: {@code Demo.InvalidApprovalRequest}</td></tr>
  * </table>
  */
 public final class DemoProcessor implements TaskProcessor {
 
     static final String REJECTED = "Demo.Rejected";
     static final String UNKNOWN_MODE = "Demo.UnknownMode";
+    static final String INVALID_APPROVAL_REQUEST = "Demo.InvalidApprovalRequest";
     static final int DEFAULT_SLOW_SECONDS = 5;
     static final int DEFAULT_OVERSIZE_BYTES = 300_000;
     private static final Duration TICK = Duration.ofMillis(100);
@@ -61,18 +64,37 @@ public final class DemoProcessor implements TaskProcessor {
                 output.addProperty("blob", "x".repeat(Math.max(0, number(input, "bytes", DEFAULT_OVERSIZE_BYTES))));
                 yield TaskResult.complete(output);
             }
+            case "approval" -> approval(input, context);
             default -> TaskResult.reject(UNKNOWN_MODE,
-                    "unknown mode '" + mode + "'; use succeed, reject, slow, hang, crash, retry or oversize");
+                    "unknown mode '" + mode + "'; use succeed, reject, slow, hang, crash, retry, oversize or approval");
         };
     }
 
+    /** Succeeds with an approval request whose summary is the input's {@code summary}. */
+    private static TaskResult approval(JsonObject input, TaskContext context) {
+        JsonElement summary = input.get("summary");
+        if (!(summary instanceof JsonPrimitive primitive && primitive.isString())) {
+            return TaskResult.reject(INVALID_APPROVAL_REQUEST,
+                    "mode approval needs a summary: a string shown to the approver, e.g. {\"mode\":\"approval\",\"summary\":\"Refund order 42\"}");
+        }
+        try {
+            return TaskResult.requestApproval(doneOutput("approval", context), primitive.getAsString());
+        } catch (IllegalArgumentException e) {
+            return TaskResult.reject(INVALID_APPROVAL_REQUEST, e.getMessage());
+        }
+    }
+
     private static TaskResult done(String mode, TaskContext context) {
+        return TaskResult.complete(doneOutput(mode, context));
+    }
+
+    private static JsonObject doneOutput(String mode, TaskContext context) {
         JsonObject output = new JsonObject();
         output.addProperty("status", "done");
         output.addProperty("mode", mode);
         output.addProperty("attempt", context.receiveCount());
         output.add("echo", context.input());
-        return TaskResult.complete(output);
+        return output;
     }
 
     /** Sleeps in short ticks so that a closed task or an interrupt stops the work promptly. */

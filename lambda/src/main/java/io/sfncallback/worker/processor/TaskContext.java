@@ -10,7 +10,10 @@ import java.util.function.Supplier;
  * Everything a {@link TaskProcessor} gets for one task.
  *
  * @param input        the task input: the {@code Input} of the message (the execution input with this
- *                     project's state machine), {@code {}} when the message had none
+ *                     project's state machine), {@code {}} when the message had none. Always a JSON
+ *                     object: the state machine stores the result at {@code $.result}, so the worker
+ *                     fails any other input with {@code Worker.InputNotObject} before calling the
+ *                     processor
  * @param executionArn the execution waiting for this task, when the message named it
  * @param receiveCount how many times SQS has delivered this message, 1 on the first delivery
  * @param heartbeat    the task's heartbeats

@@ -11,7 +11,10 @@ package io.sfncallback.worker.processor;
  *   <li>{@link TaskResult#retryLater} — a transient problem; the message is redelivered, and on its
  *       last allowed receive the task fails with {@code Worker.RetriesExhausted}.</li>
  * </ul>
- * Anything thrown fails the task with {@code Worker.Unhandled}. SQS delivers at least once, so the
+ * Anything thrown fails the task with {@code Worker.Unhandled}. What you return becomes part of the
+ * state's output (the input with your output at {@code $.result}), which Step Functions limits to
+ * 256 KiB: an output that would not fit fails the task with {@code Worker.StateOutputTooLarge}
+ * instead of failing the execution uncatchably. SQS delivers at least once, so the
  * same task can arrive twice: make the work idempotent (the second callback is answered
  * {@code TaskTimedOut} and ignored, but side effects of the work itself are yours to guard).
  *

@@ -19,6 +19,7 @@ import io.sfncallback.worker.logging.JsonLog;
 import io.sfncallback.worker.message.TaskMessageParser;
 import io.sfncallback.worker.processor.TaskProcessor;
 import io.sfncallback.worker.processor.TaskResult;
+import io.sfncallback.worker.retry.RetryDelay;
 import io.sfncallback.worker.testing.CapturingLogger;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,11 +53,14 @@ class BatchProcessorTest {
         workers.shutdownNow();
     }
 
+    /** A batch without retry delays (no queue URL): the SQS caller must never be needed. */
     private BatchProcessor batch(TaskProcessor processor, int maxConcurrent) {
         TaskCallbacks callbacks = new TaskCallbacks(sfn);
-        RecordProcessor records = new RecordProcessor(new TaskMessageParser(), processor, callbacks,
-                new HeartbeatScheduler(callbacks, ticker, workers, Duration.ofHours(1)), 5);
-        return new BatchProcessor(records, workers, maxConcurrent);
+        RetryDelay noDelay = new RetryDelay(null, Duration.ofSeconds(1), () -> {
+            throw new AssertionError("no SQS call without a queue URL");
+        }, workers);
+        return new BatchProcessor(new TaskMessageParser(), new HeartbeatScheduler(callbacks, ticker, workers, Duration.ofHours(1)),
+                new RecordProcessor(processor, callbacks, 5), noDelay, workers, maxConcurrent);
     }
 
     private Invocation invocation(Deadline deadline) {
@@ -154,7 +158,9 @@ class BatchProcessorTest {
 
         assertThat(outcomes).extracting(RecordOutcome::outcome).containsOnly(Outcome.NOT_STARTED).hasSize(3);
         assertThat(outcomes).allMatch(RecordOutcome::redeliver);
-        org.mockito.Mockito.verifyNoInteractions(processor, sfn);
+        org.mockito.Mockito.verifyNoInteractions(processor);
+        verify(sfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+        verify(sfn, never()).sendTaskFailure(any(SendTaskFailureRequest.class));
         assertThat(logger.withMessage("record not_started")).hasSize(3);
     }
 
@@ -176,9 +182,11 @@ class BatchProcessorTest {
 
     @Test
     void aRecordStillRunningAtTheDeadlineIsReportedUnfinishedAndInterrupted() throws Exception {
+        // A 4 s invocation with a 2 s margin: both records must start within 2 s (generous even on a
+        // busy machine); the worker stops waiting at 3 s, a second before the invocation's end.
         CountDownLatch interrupted = new CountDownLatch(1);
-        long end = System.nanoTime() / 1_000_000 + 1_500;
-        Deadline deadline = new Deadline(() -> end - System.nanoTime() / 1_000_000, Duration.ofMillis(1_000));
+        long end = System.nanoTime() / 1_000_000 + 4_000;
+        Deadline deadline = new Deadline(() -> end - System.nanoTime() / 1_000_000, Duration.ofMillis(2_000));
         BatchProcessor batch = batch(context -> {
             if (n(context) == 0) {
                 return TaskResult.complete(null);

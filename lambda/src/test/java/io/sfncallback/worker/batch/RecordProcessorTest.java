@@ -4,6 +4,7 @@ import static io.sfncallback.worker.testing.Messages.body;
 import static io.sfncallback.worker.testing.Messages.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -19,6 +20,7 @@ import io.sfncallback.worker.callback.TaskCallbacks;
 import io.sfncallback.worker.logging.JsonLog;
 import io.sfncallback.worker.message.TaskMessageParser;
 import io.sfncallback.worker.message.TokenFingerprint;
+import io.sfncallback.worker.payload.StateOutput;
 import io.sfncallback.worker.processor.TaskContext;
 import io.sfncallback.worker.processor.TaskProcessor;
 import io.sfncallback.worker.processor.TaskResult;
@@ -29,11 +31,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -53,9 +57,10 @@ class RecordProcessorTest {
     private static final String TOKEN = "AAAAKgAAAAIAAAAAAAAAAT-the-task-token";
 
     private final SfnClient sfn = mock(SfnClient.class);
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService sender = Executors.newCachedThreadPool();
     private final CapturingLogger logger = new CapturingLogger();
+    /** By default no automatic heartbeat is ever due; tests of heartbeats switch to a real ticker. */
+    private ScheduledExecutorService ticker = idleTicker();
     private Duration heartbeatInterval = Duration.ofHours(1);
 
     @AfterEach
@@ -64,16 +69,32 @@ class RecordProcessorTest {
         sender.shutdownNow();
     }
 
+    private static ScheduledExecutorService idleTicker() {
+        ScheduledExecutorService idle = mock(ScheduledExecutorService.class);
+        when(idle.scheduleAtFixedRate(any(), anyLong(), anyLong(), any())).thenAnswer(i -> mock(ScheduledFuture.class));
+        return idle;
+    }
+
+    private void realHeartbeatsEvery(Duration interval) {
+        ticker = Executors.newSingleThreadScheduledExecutor();
+        heartbeatInterval = interval;
+    }
+
     private RecordOutcome process(TaskProcessor processor, String body, int receiveCount) {
         return process(processor, body, receiveCount, LogLevel.INFO);
     }
 
+    /** What the batch does with one record: receive it, start it, process it, settle it, end its heartbeats. */
     private RecordOutcome process(TaskProcessor processor, String body, int receiveCount, LogLevel level) {
         TaskCallbacks callbacks = new TaskCallbacks(sfn);
-        RecordProcessor records = new RecordProcessor(new TaskMessageParser(), processor, callbacks,
-                new HeartbeatScheduler(callbacks, ticker, sender, heartbeatInterval), 5);
+        HeartbeatScheduler heartbeats = new HeartbeatScheduler(callbacks, ticker, sender, heartbeatInterval);
         Invocation invocation = new Invocation(Deadline.none(), new JsonLog(logger, level, "req-1", Clock.systemUTC()));
-        return records.process(message("m-1", body, receiveCount), invocation);
+        TrackedRecord record = TrackedRecord.receive(message("m-1", body, receiveCount), new TaskMessageParser(), heartbeats, invocation);
+        if (record.start()) {
+            record.settle(new RecordProcessor(processor, callbacks, 5).process(record, invocation));
+        }
+        record.closeHeartbeat();
+        return record.settledOutcome();
     }
 
     private static String input(String json) {
@@ -114,13 +135,108 @@ class RecordProcessorTest {
         verify(sfn).sendTaskSuccess(SendTaskSuccessRequest.builder().taskToken(TOKEN).output("null").build());
     }
 
+    // The state output is the input with the worker's output at $.result (ResultPath); Step Functions
+    // fails an execution whose state output exceeds 262,144 bytes with States.DataLimitExceeded, which
+    // no Catch handles: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html and
+    // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
     @Test
-    void anOutputOfExactly256KibIsStillSent() {
-        String value = "x".repeat(TaskCallbacks.MAX_OUTPUT_BYTES - 2); // the quotes make it 262,144 bytes
+    void anOutputThatMakesTheStateOutputExactly256KibIsStillSent() {
+        // {"result":"xx…x"} with the input {}: 11 bytes around the output, and the output's two quotes.
+        String value = "x".repeat((int) StateOutput.MAX_BYTES - 11 - 2);
 
         RecordOutcome outcome = process(c -> TaskResult.complete(new JsonPrimitive(value)), input("{}"), 1);
 
         assertThat(outcome.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    @Test
+    void anOutputThatMakesTheStateOutputOneByteTooLargeFailsTheTaskCatchably() {
+        String value = "x".repeat((int) StateOutput.MAX_BYTES - 11 - 2 + 1);
+
+        RecordOutcome outcome = process(c -> TaskResult.complete(new JsonPrimitive(value)), input("{}"), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(outcome.error()).isEqualTo(RecordProcessor.STATE_OUTPUT_TOO_LARGE);
+        verify(sfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+        verify(sfn).sendTaskFailure(failure(RecordProcessor.STATE_OUTPUT_TOO_LARGE,
+                "the state output would be 262145 bytes: the input (2 bytes) with the worker's output (262134 bytes) at $.result"
+                        + " (ResultPath), over the 262144-byte payload quota; Step Functions would fail the execution with"
+                        + " States.DataLimitExceeded, which no Catch handles. Room for the output: 262133 bytes"
+                        + " (keep large data in S3 and pass a reference)"));
+    }
+
+    @Test
+    void echoingAnInputOfMoreThanHalfTheQuotaFailsTheTaskInsteadOfTheExecution() {
+        // What the demo does with any input above about 128 KiB: the work is done, the output alone
+        // fits, but the input plus the output at $.result does not.
+        String blob = "{\"blob\":\"" + "b".repeat(140_000) + "\"}";
+
+        RecordOutcome outcome = process(c -> TaskResult.complete(c.input()), input(blob), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(outcome.error()).isEqualTo(RecordProcessor.STATE_OUTPUT_TOO_LARGE);
+        verify(sfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    }
+
+    @Test
+    void anInputThatLeavesNoRoomForAnyResultIsRefusedBeforeTheProcessorRuns() throws Exception {
+        // {"blob":"…"} is 11 + n bytes; with ,"result": and the smallest result (1 byte) the state
+        // output is 22 + n bytes, one over the quota here.
+        TaskProcessor processor = mock(TaskProcessor.class);
+        String blob = "{\"blob\":\"" + "b".repeat((int) StateOutput.MAX_BYTES - 21) + "\"}";
+
+        RecordOutcome outcome = process(processor, input(blob), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(outcome.error()).isEqualTo(RecordProcessor.STATE_OUTPUT_TOO_LARGE);
+        assertThat(outcome.detail()).startsWith("the input is 262134 bytes of JSON: with even the smallest result at $.result"
+                + " the state output would be 262145 bytes");
+        verifyNoInteractions(processor);
+    }
+
+    @Test
+    void anInputWithRoomForOneByteStillRuns() {
+        String blob = "{\"blob\":\"" + "b".repeat((int) StateOutput.MAX_BYTES - 22) + "\"}";
+
+        RecordOutcome outcome = process(c -> TaskResult.complete(new JsonPrimitive(7)), input(blob), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    // ResultPath $.result needs an object: any other input fails the execution with States.Runtime
+    // after the work, so it is refused before any work happens.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "[1]      | a JSON array",
+            "\"x\"    | a JSON string",
+            "42       | a JSON number",
+            "true     | a JSON boolean",
+            "null     | JSON null"})
+    void anInputThatIsNotAnObjectIsRefusedBeforeTheProcessorRuns(String inputJson, String found) throws Exception {
+        TaskProcessor processor = mock(TaskProcessor.class);
+
+        RecordOutcome outcome = process(processor, input(inputJson), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(outcome.redeliver()).isFalse();
+        verify(sfn).sendTaskFailure(failure(RecordProcessor.INPUT_NOT_OBJECT, "the input is " + found
+                + ", not a JSON object: the state machine stores the worker's output at $.result (ResultPath), which only"
+                + " an object can take, so Step Functions would fail the execution with States.Runtime after the work was"
+                + " done; the processor was not run"));
+        verifyNoInteractions(processor);
+    }
+
+    @Test
+    void anAbsentInputIsAnEmptyObject() {
+        AtomicReference<TaskContext> seen = new AtomicReference<>();
+
+        RecordOutcome outcome = process(c -> {
+            seen.set(c);
+            return TaskResult.complete(null);
+        }, "{\"TaskToken\":\"" + TOKEN + "\"}", 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(seen.get().input()).isEqualTo(new JsonObject());
     }
 
     // Row: output larger than 256 KiB -> SendTaskFailure(output-too-large), record done.
@@ -134,7 +250,7 @@ class RecordProcessorTest {
         assertThat(outcome.error()).isEqualTo(RecordProcessor.OUTPUT_TOO_LARGE);
         verify(sfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
         verify(sfn).sendTaskFailure(failure(RecordProcessor.OUTPUT_TOO_LARGE,
-                "the output is 262146 bytes of UTF-8 JSON; Step Functions accepts at most 262144 (keep large results in S3 and return a reference)"));
+                "the output is 262146 bytes of UTF-8 JSON; Step Functions accepts at most 262144 (keep large data in S3 and pass a reference)"));
     }
 
     // Row: processor rejects the task -> SendTaskFailure(its error, its cause), record done.
@@ -231,15 +347,11 @@ class RecordProcessorTest {
         verify(sfn).sendTaskFailure(any(SendTaskFailureRequest.class));
     }
 
-    // Row: Step Functions answers TaskTimedOut / TaskDoesNotExist / InvalidToken -> done, logged once as a warning.
+    // Row: Step Functions answers TaskTimedOut / TaskDoesNotExist -> done, logged once as a warning.
     @ParameterizedTest
-    @ValueSource(strings = {"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"})
+    @ValueSource(strings = {"TaskTimedOut", "TaskDoesNotExist"})
     void aClosedTaskIsDoneAndLoggedOnceAsAWarning(String error) {
-        SfnException.Builder builder = switch (error) {
-            case "TaskTimedOut" -> TaskTimedOutException.builder();
-            case "TaskDoesNotExist" -> TaskDoesNotExistException.builder();
-            default -> InvalidTokenException.builder();
-        };
+        SfnException.Builder builder = error.equals("TaskTimedOut") ? TaskTimedOutException.builder() : TaskDoesNotExistException.builder();
         when(sfn.sendTaskSuccess(any(SendTaskSuccessRequest.class))).thenThrow(sfnError(builder, "closed"));
 
         RecordOutcome outcome = process(c -> TaskResult.complete(new JsonObject()), input("{}"), 2);
@@ -249,6 +361,33 @@ class RecordProcessorTest {
         assertThat(logger.lines()).hasSize(1);
         assertThat(logger.lines().get(0).level()).isEqualTo(LogLevel.WARN);
         assertThat(logger.json().get(0).get("detail").getAsString()).startsWith(error + ": ");
+    }
+
+    // Row: Step Functions answers InvalidToken -> done (no retry can help), logged once as an error that says what it is.
+    // "InvalidToken: The provided token is not valid" is not "TaskTimedOut: ... has already been closed":
+    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors
+    @Test
+    void anInvalidTokenIsItsOwnOutcomeDoneAndLoggedAsAnError() {
+        when(sfn.sendTaskSuccess(any(SendTaskSuccessRequest.class))).thenThrow(sfnError(InvalidTokenException.builder(), "Invalid Token"));
+
+        RecordOutcome outcome = process(c -> TaskResult.complete(new JsonObject()), input("{}"), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.INVALID_TOKEN);
+        assertThat(outcome.redeliver()).as("retrying cannot help: the record is deleted").isFalse();
+        assertThat(logger.lines()).singleElement().satisfies(line -> {
+            assertThat(line.level()).isEqualTo(LogLevel.ERROR);
+            assertThat(line.json().get("message").getAsString()).isEqualTo("record invalid_token");
+            assertThat(line.json().get("detail").getAsString())
+                    .startsWith("InvalidToken: Step Functions did not issue this task token")
+                    .doesNotContain("duplicate or late");
+        });
+    }
+
+    @Test
+    void anInvalidTokenWhileFailingTheTaskIsItsOwnOutcomeToo() {
+        when(sfn.sendTaskFailure(any(SendTaskFailureRequest.class))).thenThrow(sfnError(InvalidTokenException.builder(), "Invalid Token"));
+
+        assertThat(process(c -> TaskResult.reject("E", "C"), input("{}"), 1).outcome()).isEqualTo(Outcome.INVALID_TOKEN);
     }
 
     @Test
@@ -312,12 +451,18 @@ class RecordProcessorTest {
     // Heartbeats: a heartbeat answering that the task is closed abandons that record's work.
     @Test
     void aHeartbeatThatFindsTheTaskClosedAbandonsTheWork() throws Exception {
-        heartbeatInterval = Duration.ofMillis(20);
-        when(sfn.sendTaskHeartbeat(any(SendTaskHeartbeatRequest.class)))
-                .thenThrow(sfnError(TaskTimedOutException.builder(), "Task Timed Out"));
+        CountDownLatch working = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
+        realHeartbeatsEvery(Duration.ofMillis(20));
+        when(sfn.sendTaskHeartbeat(any(SendTaskHeartbeatRequest.class))).thenAnswer(i -> {
+            if (working.getCount() == 0) {
+                throw sfnError(TaskTimedOutException.builder(), "Task Timed Out");
+            }
+            return null;
+        });
 
         RecordOutcome outcome = process(c -> {
+            working.countDown();
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException e) {
@@ -336,8 +481,30 @@ class RecordProcessorTest {
     }
 
     @Test
-    void heartbeatsAreSentWhileTheProcessorWorksAndStopWhenItEnds() throws Exception {
-        heartbeatInterval = Duration.ofMillis(10);
+    void aHeartbeatAnsweredInvalidTokenAbandonsTheWorkAsAnInvalidToken() throws Exception {
+        CountDownLatch working = new CountDownLatch(1);
+        realHeartbeatsEvery(Duration.ofMillis(20));
+        when(sfn.sendTaskHeartbeat(any(SendTaskHeartbeatRequest.class))).thenAnswer(i -> {
+            if (working.getCount() == 0) {
+                throw sfnError(InvalidTokenException.builder(), "Invalid Token");
+            }
+            return null;
+        });
+
+        RecordOutcome outcome = process(c -> {
+            working.countDown();
+            Thread.sleep(60_000);
+            return TaskResult.complete(new JsonObject());
+        }, input("{}"), 1);
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.INVALID_TOKEN);
+        assertThat(outcome.redeliver()).isFalse();
+        verify(sfn, never()).sendTaskSuccess(any(SendTaskSuccessRequest.class));
+    }
+
+    @Test
+    void heartbeatsAreSentFromReceiptWhileTheProcessorWorksAndStopAtTheDisposition() throws Exception {
+        realHeartbeatsEvery(Duration.ofMillis(10));
         CountDownLatch beats = new CountDownLatch(3);
         when(sfn.sendTaskHeartbeat(any(SendTaskHeartbeatRequest.class))).thenAnswer(i -> {
             beats.countDown();
@@ -351,10 +518,10 @@ class RecordProcessorTest {
 
         assertThat(outcome.outcome()).isEqualTo(Outcome.SUCCEEDED);
         verify(sfn, org.mockito.Mockito.atLeast(3)).sendTaskHeartbeat(SendTaskHeartbeatRequest.builder().taskToken(TOKEN).build());
-        int afterWork = org.mockito.Mockito.mockingDetails(sfn).getInvocations().size();
+        int afterDisposition = org.mockito.Mockito.mockingDetails(sfn).getInvocations().size();
         ticker.schedule(() -> { }, 60, TimeUnit.MILLISECONDS).get();
         sender.submit(() -> { }).get();
-        assertThat(org.mockito.Mockito.mockingDetails(sfn).getInvocations()).hasSize(afterWork);
+        assertThat(org.mockito.Mockito.mockingDetails(sfn).getInvocations()).hasSize(afterDisposition);
     }
 
     // Logs: one line per outcome, never the whole token, the input only at DEBUG.

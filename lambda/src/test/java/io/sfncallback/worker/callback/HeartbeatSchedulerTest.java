@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -28,7 +30,7 @@ class HeartbeatSchedulerTest {
     private final TaskCallbacks callbacks = mock(TaskCallbacks.class);
     private final ScheduledExecutorService ticker = mock(ScheduledExecutorService.class);
     private final ScheduledFuture<?> schedule = mock(ScheduledFuture.class);
-    private final List<CallbackResult> answers = new ArrayList<>();
+    private final List<CallbackResult> failedBeats = new ArrayList<>();
     private Runnable tick;
 
     @BeforeEach
@@ -40,33 +42,59 @@ class HeartbeatSchedulerTest {
         });
     }
 
-    private RunningHeartbeat start(Thread worker) {
-        // The sender runs each heartbeat inline, so a tick is one synchronous heartbeat.
-        return new HeartbeatScheduler(callbacks, ticker, Runnable::run, Duration.ofSeconds(15)).start("tok", worker, answers::add);
+    private RunningHeartbeat start(Executor sender) {
+        return new HeartbeatScheduler(callbacks, ticker, sender, Duration.ofSeconds(15)).start("tok", failedBeats::add);
+    }
+
+    /** The sender runs each heartbeat inline, so a tick is one synchronous heartbeat. */
+    private RunningHeartbeat start() {
+        return start(Runnable::run);
+    }
+
+    private static CallbackResult.TaskClosed timedOut() {
+        return new CallbackResult.TaskClosed("TaskTimedOut", "Task Timed Out");
     }
 
     @Test
-    void schedulesAHeartbeatEveryIntervalStartingOneIntervalIn() {
-        start(Thread.currentThread());
+    void theFirstHeartbeatIsDueAtOnceThenEveryInterval() {
+        // The task's heartbeat clock started when Step Functions sent the message, not when it arrived.
+        start();
 
-        verify(ticker).scheduleAtFixedRate(any(), eq(15_000L), eq(15_000L), eq(TimeUnit.MILLISECONDS));
+        verify(ticker).scheduleAtFixedRate(any(), eq(0L), eq(15_000L), eq(TimeUnit.MILLISECONDS));
     }
 
     @Test
     void eachTickSendsOneHeartbeatForTheTask() {
         when(callbacks.heartbeat("tok")).thenReturn(CallbackResult.DELIVERED);
-        start(Thread.currentThread());
+        start();
 
         tick.run();
         tick.run();
 
         verify(callbacks, times(2)).heartbeat("tok");
-        assertThat(answers).isEmpty();
+        assertThat(failedBeats).isEmpty();
+    }
+
+    @Test
+    void aTickWhileTheLastHeartbeatIsStillQueuedOrInFlightIsSkipped() {
+        // A sender that holds on to what it is given: the first heartbeat never ends.
+        List<Runnable> held = new ArrayList<>();
+        when(callbacks.heartbeat("tok")).thenReturn(CallbackResult.DELIVERED);
+        start(held::add);
+
+        tick.run();
+        tick.run();
+        tick.run();
+        assertThat(held).as("one heartbeat queued, the other ticks skipped").hasSize(1);
+
+        held.get(0).run();
+        tick.run();
+        assertThat(held).as("once it has run, the next tick queues another").hasSize(2);
     }
 
     @Test
     void closingCancelsTheScheduleAndSilencesLateTicks() {
-        RunningHeartbeat heartbeat = start(Thread.currentThread());
+        RunningHeartbeat heartbeat = start();
 
         heartbeat.close();
         tick.run();
@@ -78,7 +106,7 @@ class HeartbeatSchedulerTest {
     @Test
     void stopEndsAutomaticHeartbeatsButLeavesBeatNow() {
         when(callbacks.heartbeat("tok")).thenReturn(CallbackResult.DELIVERED);
-        RunningHeartbeat heartbeat = start(Thread.currentThread());
+        RunningHeartbeat heartbeat = start();
 
         heartbeat.stop();
         tick.run();
@@ -89,8 +117,8 @@ class HeartbeatSchedulerTest {
     }
 
     @Test
-    void aClosedTaskInterruptsTheWorkerOnce() throws Exception {
-        when(callbacks.heartbeat("tok")).thenReturn(new CallbackResult.TaskClosed("TaskTimedOut", "Task Timed Out"));
+    void aClosedTaskInterruptsTheBoundThreadOnceAndEndsTheHeartbeats() throws Exception {
+        when(callbacks.heartbeat("tok")).thenReturn(timedOut());
         CountDownLatch interrupted = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         Thread worker = new Thread(() -> {
@@ -103,39 +131,74 @@ class HeartbeatSchedulerTest {
         });
         worker.start();
         started.await();
-        RunningHeartbeat heartbeat = start(worker);
+        RunningHeartbeat heartbeat = start();
+        AtomicReference<CallbackResult> closure = new AtomicReference<>();
+        heartbeat.closure().thenAccept(closure::set);
+        assertThat(heartbeat.bindWork(worker)).isTrue();
 
+        tick.run();
         tick.run();
 
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(heartbeat.isTaskClosed()).isTrue();
+        assertThat(heartbeat.closedBy()).contains(timedOut());
+        assertThat(closure.get()).isEqualTo(timedOut());
         assertThat(heartbeat.beatNow()).as("a closed task is not sent more heartbeats").isFalse();
         verify(callbacks, times(1)).heartbeat("tok");
-        assertThat(answers).containsExactly(new CallbackResult.TaskClosed("TaskTimedOut", "Task Timed Out"));
+        verify(schedule).cancel(false);
+        assertThat(failedBeats).as("a closure is reported by the record's outcome, not as a failed heartbeat").isEmpty();
     }
 
     @Test
-    void aClosedTaskFoundAfterCloseNoLongerInterruptsTheWorker() {
-        when(callbacks.heartbeat("tok")).thenReturn(new CallbackResult.TaskClosed("TaskTimedOut", "late"));
-        RunningHeartbeat heartbeat = start(Thread.currentThread());
+    void anInvalidTokenClosesTheTaskToo() {
+        CallbackResult.InvalidToken invalid = new CallbackResult.InvalidToken("Invalid Token");
+        when(callbacks.heartbeat("tok")).thenReturn(invalid);
+        RunningHeartbeat heartbeat = start();
 
-        heartbeat.close();
-        heartbeat.beatNow();
+        tick.run();
+
+        assertThat(heartbeat.closedBy()).contains(invalid);
+        assertThat(heartbeat.bindWork(Thread.currentThread())).as("work on a closed task is never bound").isFalse();
+    }
+
+    @Test
+    void aClosedTaskFoundAfterTheWorkEndedNoLongerInterruptsTheThread() {
+        when(callbacks.heartbeat("tok")).thenReturn(timedOut());
+        RunningHeartbeat heartbeat = start();
+        heartbeat.bindWork(Thread.currentThread());
+
+        heartbeat.endWork();
+        tick.run();
 
         assertThat(Thread.interrupted()).isFalse();
         assertThat(heartbeat.isTaskClosed()).isTrue();
+    }
+
+    @Test
+    void heartbeatsGoOnAfterTheWorkEndsUntilClosed() {
+        when(callbacks.heartbeat("tok")).thenReturn(CallbackResult.DELIVERED);
+        RunningHeartbeat heartbeat = start();
+        heartbeat.bindWork(Thread.currentThread());
+        heartbeat.endWork();
+
+        tick.run();
+        heartbeat.close();
+        tick.run();
+
+        verify(callbacks, times(1)).heartbeat("tok");
     }
 
     @Test
     void aFailedHeartbeatIsReportedAndTheTaskStaysOpen() {
         when(callbacks.heartbeat("tok")).thenReturn(new CallbackResult.Unavailable("SdkClientException: timeout"));
-        RunningHeartbeat heartbeat = start(Thread.currentThread());
+        RunningHeartbeat heartbeat = start();
+        heartbeat.bindWork(Thread.currentThread());
 
         tick.run();
 
         assertThat(heartbeat.isTaskClosed()).isFalse();
         assertThat(Thread.interrupted()).isFalse();
-        assertThat(answers).containsExactly(new CallbackResult.Unavailable("SdkClientException: timeout"));
+        assertThat(failedBeats).containsExactly(new CallbackResult.Unavailable("SdkClientException: timeout"));
     }
 
     @Test
@@ -151,7 +214,7 @@ class HeartbeatSchedulerTest {
                 return CallbackResult.DELIVERED;
             });
             RunningHeartbeat heartbeat = new HeartbeatScheduler(counting, real, Runnable::run, Duration.ofMillis(10))
-                    .start("tok", Thread.currentThread(), answers::add);
+                    .start("tok", failedBeats::add);
 
             assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
             heartbeat.close();

@@ -130,8 +130,7 @@ class StepFunctionsWireTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist",
-            "com.amazonaws.swf.service.v2.model#TaskTimedOut"})
+    @ValueSource(strings = {"TaskTimedOut", "TaskDoesNotExist", "com.amazonaws.swf.service.v2.model#TaskTimedOut"})
     void aClosedTaskAnswerEndsTheRecordWithoutRetrying(String type) {
         answer("SendTaskSuccess", 400, error(type, "Task Timed Out"));
 
@@ -140,6 +139,17 @@ class StepFunctionsWireTest {
         assertThat(outcome.outcome()).isEqualTo(Outcome.TASK_CLOSED);
         assertThat(outcome.redeliver()).isFalse();
         assertThat(requests("SendTaskSuccess")).as("a closed task is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void anInvalidTokenAnswerIsItsOwnOutcomeAndEndsTheRecordWithoutRetrying() {
+        answer("SendTaskSuccess", 400, error("InvalidToken", "Invalid Token"));
+
+        RecordOutcome outcome = run(c -> TaskResult.complete(null));
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.INVALID_TOKEN);
+        assertThat(outcome.redeliver()).isFalse();
+        assertThat(requests("SendTaskSuccess")).as("an invalid token is not retried").isEqualTo(1);
     }
 
     @Test
@@ -181,10 +191,13 @@ class StepFunctionsWireTest {
 
     @Test
     void aServerErrorFollowedBySuccessIsJustSuccess() {
-        stepFunctions.stubFor(post(urlEqualTo("/")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+        answer("SendTaskHeartbeat", 200, "{}");
+        stepFunctions.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess"))
+                .inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(503).withBody(error("ServiceUnavailable", "try again")))
                 .willSetStateTo("recovered"));
-        stepFunctions.stubFor(post(urlEqualTo("/")).inScenario("flaky").whenScenarioStateIs("recovered")
+        stepFunctions.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess"))
+                .inScenario("flaky").whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
 
         RecordOutcome outcome = run(c -> TaskResult.complete(null));
@@ -194,7 +207,9 @@ class StepFunctionsWireTest {
     }
 
     @Test
-    void aHeartbeatAnsweredTaskTimedOutAbandonsTheWork() {
+    void aHeartbeatAnsweredTaskTimedOutEndsTheRecordWithoutACallback() {
+        // The first heartbeat goes out as the batch arrives, racing the record's start: the answer
+        // either keeps the record from starting (TASK_CLOSED) or interrupts its work (ABANDONED).
         answer("SendTaskHeartbeat", 400, error("TaskTimedOut", "Task Timed Out"));
 
         RecordOutcome outcome = run(c -> {
@@ -203,8 +218,25 @@ class StepFunctionsWireTest {
             return TaskResult.complete(null);
         });
 
-        assertThat(outcome.outcome()).isEqualTo(Outcome.ABANDONED);
+        assertThat(outcome.outcome()).isIn(Outcome.TASK_CLOSED, Outcome.ABANDONED);
+        assertThat(outcome.redeliver()).isFalse();
         assertThat(requests("SendTaskSuccess")).isZero();
+        assertThat(requests("SendTaskFailure")).isZero();
+    }
+
+    @Test
+    void aHeartbeatAnsweredInvalidTokenEndsTheRecordAsAnInvalidToken() {
+        answer("SendTaskHeartbeat", 400, error("InvalidToken", "Invalid Token"));
+
+        RecordOutcome outcome = run(c -> {
+            assertThat(c.heartbeat().beatNow()).isFalse();
+            return TaskResult.complete(null);
+        });
+
+        assertThat(outcome.outcome()).isEqualTo(Outcome.INVALID_TOKEN);
+        assertThat(outcome.redeliver()).isFalse();
+        assertThat(requests("SendTaskSuccess")).isZero();
+        assertThat(requests("SendTaskFailure")).isZero();
     }
 
     @Test
@@ -214,7 +246,8 @@ class StepFunctionsWireTest {
         RecordOutcome outcome = run(c -> TaskResult.complete(new JsonPrimitive("bad \ud800 half")));
 
         assertThat(outcome.outcome()).isEqualTo(Outcome.SUCCEEDED);
-        String sent = stepFunctions.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getBodyAsString();
+        String sent = stepFunctions.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess"))).get(0).getBodyAsString();
         assertThat(JsonParser.parseString(sent).getAsJsonObject().get("taskToken").getAsString()).isEqualTo(TOKEN);
     }
 }

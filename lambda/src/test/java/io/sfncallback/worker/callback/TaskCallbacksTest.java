@@ -40,15 +40,28 @@ class TaskCallbacksTest {
     }
 
     @Test
-    void timedOutDoesNotExistAndInvalidTokenMeanTheTaskIsClosed() {
+    void timedOutAndDoesNotExistMeanTheTaskIsClosed() {
         when(sfn.sendTaskSuccess(any(SendTaskSuccessRequest.class)))
                 .thenThrow(error(TaskTimedOutException.builder(), "Task Timed Out"))
-                .thenThrow(error(TaskDoesNotExistException.builder(), "no such task"))
-                .thenThrow(error(InvalidTokenException.builder(), "Invalid Token"));
+                .thenThrow(error(TaskDoesNotExistException.builder(), "no such task"));
 
         assertThat(callbacks().succeed("t", "{}")).isEqualTo(new CallbackResult.TaskClosed("TaskTimedOut", "Task Timed Out"));
         assertThat(callbacks().succeed("t", "{}")).isEqualTo(new CallbackResult.TaskClosed("TaskDoesNotExist", "no such task"));
-        assertThat(callbacks().succeed("t", "{}")).isEqualTo(new CallbackResult.TaskClosed("InvalidToken", "Invalid Token"));
+    }
+
+    /**
+     * InvalidToken ("The provided token is not valid") is not TaskTimedOut ("The task token has either
+     * expired or the task associated with the token has already been closed"):
+     * https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors
+     */
+    @Test
+    void invalidTokenIsItsOwnAnswerNotAClosedTask() {
+        when(sfn.sendTaskSuccess(any(SendTaskSuccessRequest.class))).thenThrow(error(InvalidTokenException.builder(), "Invalid Token"));
+        when(sfn.sendTaskHeartbeat(any(software.amazon.awssdk.services.sfn.model.SendTaskHeartbeatRequest.class)))
+                .thenThrow(error(InvalidTokenException.builder(), "Invalid Token"));
+
+        assertThat(callbacks().succeed("t", "{}")).isEqualTo(new CallbackResult.InvalidToken("Invalid Token"));
+        assertThat(callbacks().heartbeat("t")).isEqualTo(new CallbackResult.InvalidToken("Invalid Token"));
     }
 
     @Test

@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +57,9 @@ class SqsIntegrationTest {
 
     private FakeStepFunctions stepFunctions;
     private String queueUrl;
+    private String queueArn;
     private String dlqUrl;
+    private Map<String, String> env;
     private TestPoller poller;
     private final CapturingLogger logger = new CapturingLogger();
     private final List<String> tokens = new ArrayList<>();
@@ -84,10 +92,10 @@ class SqsIntegrationTest {
                 QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(QUEUE_VISIBILITY_SECONDS),
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
-        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         stepFunctions = new FakeStepFunctions();
-        Map<String, String> env = new HashMap<>();
+        env = new HashMap<>();
         env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint());
         env.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint);
         env.put("TASKS_QUEUE_URL", queueUrl);
@@ -225,5 +233,62 @@ class SqsIntegrationTest {
                 .as("two retries took seconds, not two %d-second visibility timeouts", QUEUE_VISIBILITY_SECONDS)
                 .isLessThan(Duration.ofSeconds(QUEUE_VISIBILITY_SECONDS));
         assertThat(poller.invocations()).isEqualTo(3);
+    }
+
+    /**
+     * Issue 9, item 1, as reproduced on the local stack: retries that share a batch with records
+     * slower than HeartbeatSeconds. Before, a retry's delay was set only when the whole batch ended
+     * and nothing heartbeated it meanwhile, so every retry timed out. Now each retry gets its delay
+     * as soon as it asks for it, and its next delivery (by the second, concurrent poller, as a second
+     * invocation would) heartbeats it again at once.
+     *
+     * <p>Timings: HeartbeatSeconds 4, heartbeats every second, retry delay 1 s, slow records 8 s.
+     * A retry is silent for about the retry delay plus one receive (2 s at most here); before the fix
+     * it was silent for the slow records' 8 s and more.
+     */
+    @Test
+    void retriesSharingABatchWithSlowRecordsKeepTheirTasksAlive() throws Exception {
+        stepFunctions.heartbeatSeconds(Duration.ofSeconds(4));
+        Map<String, String> fastHeartbeats = new HashMap<>(env);
+        fastHeartbeats.put("HEARTBEAT_INTERVAL_SECONDS", "1");
+        TestPoller twoInvocations = new TestPoller(sqs, queueUrl, queueArn, new CallbackHandler(fastHeartbeats), 10);
+        List<String> slow = List.of(task("slow", "{\"mode\":\"slow\",\"seconds\":8}"), task("slow", "{\"mode\":\"slow\",\"seconds\":8}"));
+        List<String> retries = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            retries.add(task("retry", "{\"mode\":\"retry\",\"succeedOnAttempt\":2}"));
+        }
+
+        ExecutorService invocations = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<Integer> firstBatch = new CompletableFuture<>();
+            Future<?> first = invocations.submit(() -> twoInvocations.pollOnce(logger, firstBatch::complete));
+            assertThat(firstBatch.get(30, TimeUnit.SECONDS)).as("all six records share one batch").isEqualTo(6);
+            AtomicBoolean stop = new AtomicBoolean();
+            Future<?> second = invocations.submit(() -> {
+                while (!stop.get()) {
+                    twoInvocations.pollOnce(logger);
+                }
+            });
+            first.get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!queueEmpty()) {
+                assertThat(System.nanoTime()).as("the queue drains").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(100); // the queue's counts are the only signal: poll them
+            }
+            stop.set(true);
+            second.get(30, TimeUnit.SECONDS);
+        } finally {
+            invocations.shutdownNow();
+        }
+
+        assertThat(stepFunctions.timedOut()).as("no task went HeartbeatSeconds without a heartbeat").isEmpty();
+        for (String token : slow) {
+            assertThat(stepFunctions.results().get(token).succeeded()).isTrue();
+        }
+        for (String token : retries) {
+            FakeStepFunctions.Result result = stepFunctions.results().get(token);
+            assertThat(result).as("retry %s answered", token).isNotNull();
+            assertThat(JsonParser.parseString(result.output()).getAsJsonObject().get("attempt").getAsInt()).isEqualTo(2);
+        }
     }
 }

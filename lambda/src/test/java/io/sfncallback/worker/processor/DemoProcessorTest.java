@@ -121,6 +121,27 @@ class DemoProcessorTest {
     @Test
     void anUnknownModeIsABusinessRejection() throws Exception {
         assertThat(run("{\"mode\":\"dance\"}", 1)).isEqualTo(TaskResult.reject("Demo.UnknownMode",
-                "unknown mode 'dance'; use succeed, reject, slow, hang, crash, retry or oversize"));
+                "unknown mode 'dance'; use succeed, reject, slow, hang, crash, retry, oversize or approval"));
+    }
+
+    @Test
+    void approvalSucceedsAndAsksForApprovalWithTheSummary() throws Exception {
+        JsonObject output = output(run("{\"mode\":\"approval\",\"summary\":\"Refund order 42\"}", 1));
+
+        assertThat(output).isEqualTo(JsonParser.parseString("{\"status\":\"done\",\"mode\":\"approval\",\"attempt\":1,"
+                + "\"echo\":{\"mode\":\"approval\",\"summary\":\"Refund order 42\"},"
+                + "\"approvalRequest\":{\"summary\":\"Refund order 42\"}}"));
+    }
+
+    @Test
+    void approvalWithoutAUsableSummaryIsRejectedSayingWhy() throws Exception {
+        assertThat(run("{\"mode\":\"approval\"}", 1)).isEqualTo(TaskResult.reject("Demo.InvalidApprovalRequest",
+                "mode approval needs a summary: a string shown to the approver, e.g. {\"mode\":\"approval\",\"summary\":\"Refund order 42\"}"));
+        assertThat(run("{\"mode\":\"approval\",\"summary\":42}", 1))
+                .isEqualTo(run("{\"mode\":\"approval\"}", 1));
+        assertThat(run("{\"mode\":\"approval\",\"summary\":\"  \"}", 1)).isEqualTo(TaskResult.reject("Demo.InvalidApprovalRequest",
+                "an approval request needs a summary to show the approver; it is blank"));
+        assertThat(run("{\"mode\":\"approval\",\"summary\":\"" + "s".repeat(4_001) + "\"}", 1)).isEqualTo(TaskResult.reject(
+                "Demo.InvalidApprovalRequest", "an approval summary has at most 4000 characters; this one has 4001"));
     }
 }

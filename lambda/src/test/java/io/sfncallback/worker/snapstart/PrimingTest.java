@@ -52,8 +52,10 @@ class PrimingTest {
     void runsEveryKindOfRecordThroughTheRealPipeline() {
         List<RecordOutcome> outcomes = priming().prime();
 
-        assertThat(outcomes).extracting(RecordOutcome::outcome).containsExactly(
-                Outcome.SUCCEEDED, Outcome.FAILED, Outcome.RETRY, Outcome.TASK_CLOSED, Outcome.BAD_MESSAGE);
+        assertThat(outcomes).extracting(RecordOutcome::outcome).hasSize(5)
+                .startsWith(Outcome.SUCCEEDED, Outcome.FAILED, Outcome.RETRY).endsWith(Outcome.BAD_MESSAGE);
+        // The closed task's first heartbeat (at receipt) races its start: not started, or abandoned.
+        assertThat(outcomes.get(3).outcome()).isIn(Outcome.TASK_CLOSED, Outcome.ABANDONED);
     }
 
     @Test

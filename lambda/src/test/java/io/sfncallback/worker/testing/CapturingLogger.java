@@ -5,8 +5,10 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /** A Lambda logger that keeps every line, with the level it was logged at. */
 public final class CapturingLogger implements LambdaLogger {
@@ -32,6 +34,24 @@ public final class CapturingLogger implements LambdaLogger {
     @Override
     public void log(byte[] message, LogLevel level) {
         lines.add(new Line(level, new String(message, StandardCharsets.UTF_8)));
+        synchronized (lines) {
+            lines.notifyAll();
+        }
+    }
+
+    /** Waits until a line with this {@code message} field has been logged; false after {@code limit}. */
+    public boolean awaitMessage(String message, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        synchronized (lines) {
+            while (withMessage(message).isEmpty()) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lines, left);
+            }
+            return true;
+        }
     }
 
     public List<Line> lines() {

@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,9 @@ public final class FakeStepFunctions implements AutoCloseable {
     private final Map<String, AtomicInteger> refusedCompletions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> faultsLeft = new ConcurrentHashMap<>();
     private final AtomicInteger heartbeats = new AtomicInteger();
+    private final Map<String, Long> lastSignNanos = new ConcurrentHashMap<>();
+    private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
+    private volatile long heartbeatNanos = Long.MAX_VALUE;
 
     public FakeStepFunctions() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -47,9 +52,24 @@ public final class FakeStepFunctions implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** A task that is waiting for its callback. */
+    /** A task that is waiting for its callback; its heartbeat clock starts now, as when Step Functions sends the message. */
     public void open(String token) {
+        lastSignNanos.put(token, System.nanoTime());
         open.put(token, true);
+    }
+
+    /**
+     * Times out, like a state's HeartbeatSeconds, every open task that goes longer than
+     * {@code heartbeat} without a heartbeat since it was opened or last heartbeated. The expiry is
+     * found when the next call for the task arrives, which is then answered TaskTimedOut.
+     */
+    public void heartbeatSeconds(Duration heartbeat) {
+        heartbeatNanos = heartbeat.toNanos();
+    }
+
+    /** The tasks that timed out for want of a heartbeat. */
+    public Set<String> timedOut() {
+        return Set.copyOf(timedOut);
     }
 
     /** The next {@code count} calls for {@code token} fail with HTTP 500. */
@@ -85,6 +105,10 @@ public final class FakeStepFunctions implements AutoCloseable {
                 return;
             }
             String operation = target.substring(target.indexOf('.') + 1);
+            Long lastSign = lastSignNanos.get(token);
+            if (lastSign != null && System.nanoTime() - lastSign > heartbeatNanos && open.replace(token, true, false)) {
+                timedOut.add(token);
+            }
             Boolean isOpen = open.get(token);
             if (isOpen == null) {
                 reply(exchange, 400, error("InvalidToken", "Invalid token"));
@@ -92,6 +116,9 @@ public final class FakeStepFunctions implements AutoCloseable {
             }
             if (operation.equals("SendTaskHeartbeat")) {
                 heartbeats.incrementAndGet();
+                if (isOpen) {
+                    lastSignNanos.put(token, System.nanoTime());
+                }
                 reply(exchange, isOpen ? 200 : 400, isOpen ? "{}" : error("TaskTimedOut", "Task Timed Out"));
                 return;
             }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -28,7 +30,7 @@ public final class TestPoller {
     private final String queueArn;
     private final CallbackHandler handler;
     private final int batchSize;
-    private int invocations;
+    private final AtomicInteger invocations = new AtomicInteger();
 
     public TestPoller(SqsClient sqs, String queueUrl, String queueArn, CallbackHandler handler, int batchSize) {
         this.sqs = sqs;
@@ -40,14 +42,23 @@ public final class TestPoller {
 
     /** One receive-invoke-delete round; returns how many records it handed to the handler. */
     public int pollOnce(CapturingLogger logger) {
+        return pollOnce(logger, count -> { });
+    }
+
+    /**
+     * One receive-invoke-delete round; {@code onReceived} learns how many records were received
+     * before the handler runs. Safe to call from several threads, like concurrent invocations.
+     */
+    public int pollOnce(CapturingLogger logger, IntConsumer onReceived) {
         List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
                 .maxNumberOfMessages(batchSize)
                 .waitTimeSeconds(1)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        onReceived.accept(received.size());
         if (received.isEmpty()) {
             return 0;
         }
-        invocations++;
+        invocations.incrementAndGet();
         List<SQSMessage> records = received.stream().map(this::record).toList();
         SQSEvent event = new SQSEvent();
         event.setRecords(records);
@@ -74,7 +85,7 @@ public final class TestPoller {
     }
 
     public int invocations() {
-        return invocations;
+        return invocations.get();
     }
 
     private SQSMessage record(Message message) {

@@ -1,0 +1,75 @@
+package io.sfncallback.worker.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The approval request a processor can make: the output the state machine routes on at $.result.approvalRequest. */
+class TaskResultTest {
+
+    private static JsonObject outputOf(TaskResult result) {
+        assertThat(result).isInstanceOf(TaskResult.Completed.class);
+        return ((TaskResult.Completed) result).output().getAsJsonObject();
+    }
+
+    @Test
+    void anApprovalRequestCompletesWithTheOutputAndTheRequest() {
+        JsonObject output = JsonParser.parseString("{\"orderId\":\"o-1\",\"amount\":120.5}").getAsJsonObject();
+
+        TaskResult result = TaskResult.requestApproval(output, "Refund 120.50 EUR on order o-1");
+
+        assertThat(outputOf(result)).isEqualTo(JsonParser.parseString(
+                "{\"orderId\":\"o-1\",\"amount\":120.5,\"approvalRequest\":{\"summary\":\"Refund 120.50 EUR on order o-1\"}}"));
+        assertThat(output.has(TaskResult.APPROVAL_REQUEST)).as("the caller's object is left alone").isFalse();
+    }
+
+    @Test
+    void aNullOutputIsAnEmptyObject() {
+        assertThat(outputOf(TaskResult.requestApproval(null, "Approve?")))
+                .isEqualTo(JsonParser.parseString("{\"approvalRequest\":{\"summary\":\"Approve?\"}}"));
+    }
+
+    @Test
+    void aSummaryIsKeptAsTextWhateverItContains() {
+        String summary = "<script>alert('x')</script> & \"quotes\" — ünïcode 😀\nsecond line";
+
+        JsonObject request = outputOf(TaskResult.requestApproval(new JsonObject(), summary)).getAsJsonObject(TaskResult.APPROVAL_REQUEST);
+
+        assertThat(request.get("summary").getAsString()).isEqualTo(summary);
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"", "   ", "\n\t"})
+    void aMissingOrBlankSummaryIsRefused(String summary) {
+        assertThatThrownBy(() -> TaskResult.requestApproval(new JsonObject(), summary))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("an approval request needs a summary to show the approver");
+    }
+
+    @Test
+    void aSummaryOfFourThousandCharactersIsTheLongest() {
+        // Counted in characters (code points): 4,000 emoji are 8,000 UTF-16 units and still fit.
+        String longest = "😀".repeat(TaskResult.MAX_APPROVAL_SUMMARY_LENGTH);
+
+        assertThat(outputOf(TaskResult.requestApproval(new JsonObject(), longest))).isNotNull();
+        assertThatThrownBy(() -> TaskResult.requestApproval(new JsonObject(), longest + "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an approval summary has at most 4000 characters; this one has 4001");
+    }
+
+    @Test
+    void anOutputThatAlreadyHasAnApprovalRequestIsRefused() {
+        JsonObject output = JsonParser.parseString("{\"approvalRequest\":\"mine\"}").getAsJsonObject();
+
+        assertThatThrownBy(() -> TaskResult.requestApproval(output, "Approve?"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the output already has an approvalRequest member; requestApproval adds it");
+    }
+}
