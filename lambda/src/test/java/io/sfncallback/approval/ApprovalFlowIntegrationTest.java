@@ -379,6 +379,21 @@ class ApprovalFlowIntegrationTest {
     }
 
     @Test
+    void aTokenStepFunctionsNeverIssuedClosesTheRequestInsteadOfLeavingItDecided() throws IOException {
+        requestApproval("Deploy build 1.2.3 to production");
+        String alice = linkOf("alice@example.com");
+        String formToken = formTokenOf(get(alice));
+        // InvalidToken: the function calls another region or account than the one that issued the token.
+        answerStepFunctions(400, "{\"__type\":\"InvalidToken\",\"message\":\"Invalid Token: 'Invalid token'\"}");
+
+        APIGatewayV2HTTPResponse decided = decideInBrowser(alice, formToken, "approve", null);
+
+        assertThat(decided.getStatusCode()).isEqualTo(410);
+        assertThat(decided.getBody()).contains("closed").doesNotContain("Exception");
+        assertThat(get(linkOf("bob@example.com")).getStatusCode()).isEqualTo(410);
+    }
+
+    @Test
     void whenStepFunctionsIsUnavailableNothingIsDecidedAndTheApproverCanRetry() throws IOException {
         requestApproval("Deploy build 1.2.3 to production");
         String alice = linkOf("alice@example.com");

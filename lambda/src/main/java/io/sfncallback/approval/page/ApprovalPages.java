@@ -214,6 +214,18 @@ public final class ApprovalPages {
                 RequestRecord after = store.request(approval.requestId()).orElse(approval);
                 return new PageResponse(410, HtmlPages.HEADERS, HtmlPages.closed(after, clock.instant()), "CLOSED");
             }
+            case CallbackResult.InvalidToken invalid -> {
+                // Step Functions never issued the stored token (another region or account than
+                // the one this function calls): no retry can complete the task, so the request
+                // is closed, loudly.
+                finish(() -> store.close(approval.requestId(), claimId, "InvalidToken: " + invalid.message()
+                        + " (when " + decision.approver() + " decided through link " + linkFingerprint + ")", clock.instant()), log, approval);
+                line.with("delivered", false).with("taskClosed", "InvalidToken").write();
+                log.at(LogLevel.ERROR, "approval token refused as never issued: check the function's region and account")
+                        .with("requestId", approval.requestId()).with("detail", invalid.message()).write();
+                RequestRecord after = store.request(approval.requestId()).orElse(approval);
+                return new PageResponse(410, HtmlPages.HEADERS, HtmlPages.closed(after, clock.instant()), "CLOSED");
+            }
             case CallbackResult.OutputRejected rejected -> {
                 finish(() -> store.release(approval.requestId(), claimId), log, approval);
                 line.with("delivered", false).with("detail", "output rejected: " + rejected.message()).write();
