@@ -119,6 +119,34 @@ run "definition_with_the_defaults" {
   }
 }
 
+run "state_machine_is_standard_and_logs_errors_without_execution_data" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_sfn_state_machine.callback.name == "sfn-callback-callback" &&
+      aws_sfn_state_machine.callback.type == "STANDARD" &&
+      aws_sfn_state_machine.callback.role_arn == aws_iam_role.state_machine.arn
+    )
+    error_message = "State machine ${aws_sfn_state_machine.callback.name} (${aws_sfn_state_machine.callback.type})."
+  }
+
+  assert {
+    condition = (
+      aws_sfn_state_machine.callback.logging_configuration[0].level == "ERROR" &&
+      aws_sfn_state_machine.callback.logging_configuration[0].include_execution_data == false &&
+      aws_sfn_state_machine.callback.logging_configuration[0].log_destination == "${aws_cloudwatch_log_group.state_machine.arn}:*" &&
+      aws_sfn_state_machine.callback.tracing_configuration[0].enabled == false
+    )
+    error_message = "State machine logging/tracing: ${jsonencode(aws_sfn_state_machine.callback.logging_configuration)} ${jsonencode(aws_sfn_state_machine.callback.tracing_configuration)}"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.state_machine.name == "/aws/vendedlogs/states/sfn-callback-callback" && aws_cloudwatch_log_group.state_machine.retention_in_days == 14
+    error_message = "The state machine logs to a /aws/vendedlogs/ group, kept 14 days."
+  }
+}
+
 run "definition_with_the_smallest_heartbeat_and_timeout" {
   variables {
     task_heartbeat_seconds     = 3

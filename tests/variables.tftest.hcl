@@ -219,15 +219,6 @@ run "dlq_retention_below_the_tasks_queue_retention_is_refused" {
   expect_failures = [aws_sqs_queue.dead_letters]
 }
 
-run "dlq_retention_equal_to_the_tasks_queue_retention_passes" {
-  command = plan
-
-  variables {
-    message_retention_seconds     = 86400
-    dlq_message_retention_seconds = 86400
-  }
-}
-
 run "batches_above_10_without_a_batching_window_are_refused" {
   command = plan
 
@@ -237,15 +228,6 @@ run "batches_above_10_without_a_batching_window_are_refused" {
   }
 
   expect_failures = [aws_lambda_event_source_mapping.tasks]
-}
-
-run "batches_above_10_with_a_one_second_window_pass" {
-  command = plan
-
-  variables {
-    batch_size              = 11
-    batching_window_seconds = 1
-  }
 }
 
 run "heartbeat_not_below_the_task_timeout_is_refused" {
@@ -270,15 +252,6 @@ run "heartbeat_interval_above_a_third_of_the_heartbeat_is_refused" {
   expect_failures = [aws_sfn_state_machine.callback]
 }
 
-run "heartbeat_interval_of_exactly_a_third_passes" {
-  command = plan
-
-  variables {
-    heartbeat_interval_seconds = 20
-    task_heartbeat_seconds     = 60
-  }
-}
-
 run "retry_delay_plus_window_reaching_the_heartbeat_is_refused" {
   command = plan
 
@@ -291,12 +264,23 @@ run "retry_delay_plus_window_reaching_the_heartbeat_is_refused" {
   expect_failures = [aws_sfn_state_machine.callback]
 }
 
-run "retry_delay_plus_window_just_below_the_heartbeat_passes" {
+# Each rule at its boundary: retention equal, a batch of 11 with a 1 s window, the interval at
+# exactly a third of the heartbeat, retry delay + window one second below it.
+run "the_rules_between_variables_pass_at_their_boundaries" {
   command = plan
 
   variables {
-    retry_delay_seconds     = 49
-    batching_window_seconds = 10
-    task_heartbeat_seconds  = 60
+    message_retention_seconds     = 86400
+    dlq_message_retention_seconds = 86400
+    batch_size                    = 11
+    batching_window_seconds       = 10
+    retry_delay_seconds           = 49
+    heartbeat_interval_seconds    = 20
+    task_heartbeat_seconds        = 60
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.tasks.batch_size == 11 && aws_sqs_queue.dead_letters.message_retention_seconds == 86400
+    error_message = "The boundary values plan."
   }
 }
