@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # the stage functions run through step "name" function, which shellcheck cannot follow
 # The infrastructure checks, run by the real Terraform on a copy of the configuration (nothing is
 # written to the checkout): terraform fmt, init, validate (warnings fail too), terraform test
 # (tests/*.tftest.hcl), then scripts/infra-check/check.js for what Terraform cannot know (ASL
@@ -16,6 +17,8 @@ usage: scripts/check-infra.sh [--no-self-test | --self-test] [--no-script-tests]
   --self-test       the checks and the self-test, without the script tests
   --no-script-tests skip scripts/tests (bash -n, shellcheck when installed, stubbed AWS CLI runs)
 Environment:
+  CHECK_INFRA_REATTACH=0  start the provider anew for every Terraform operation instead of
+                      sharing one provider process (slower; see "One provider process" below)
   TF_PROVIDER_MIRROR  a directory laid out as a Terraform filesystem mirror (for example
                       /opt/tf-plugins, holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>/):
                       providers come from there, through a CLI configuration written for these
@@ -137,7 +140,7 @@ inspect() {
 # The files check.js reads run with -json -verbose (their state is printed), the others as usual,
 # both at once.
 run_tests() {
-  local dir="$1" status=0 plain=() harvest=() f plain_pid=""
+  local dir="$1" status=0 plain=() harvest=() f plain_pid="" alone_pid=""
   if [ -z "$tests" ]; then
     for f in "$dir"/tests/*.tftest.hcl; do plain+=("tests/$(basename "$f")"); done
   else
@@ -150,25 +153,68 @@ run_tests() {
     fi
   done
   read -r -a plain <<< "${plain[*]}"
-  if [ "${#plain[@]}" -gt 0 ]; then
-    (cd "$dir" && terraform test -no-color "${plain[@]/#/-filter=}") > "$dir.tests.log" 2>&1 &
+  # variables.tftest.hcl, the most runs, in a process of its own.
+  local other=() alone=()
+  for f in "${plain[@]}"; do
+    if [ "$f" = tests/variables.tftest.hcl ] && [ "${#plain[@]}" -gt 1 ]; then alone+=("$f"); else other+=("$f"); fi
+  done
+  if [ "${#alone[@]}" -gt 0 ]; then
+    (cd "$dir" && terraform test -no-color "${alone[@]/#/-filter=}") > "$dir.tests-alone.log" 2>&1 &
+    alone_pid=$!
+  fi
+  if [ "${#other[@]}" -gt 0 ]; then
+    (cd "$dir" && terraform test -no-color "${other[@]/#/-filter=}") > "$dir.tests.log" 2>&1 &
     plain_pid=$!
   fi
   if [ "${#harvest[@]}" -gt 0 ]; then
-    (cd "$dir" && terraform test -json -verbose "${harvest[@]}") > "$dir.harvest.jsonl" 2>&1 || status=1
-    node "$checker/check.js" --render "$dir.harvest.jsonl" || status=1
+    (cd "$dir" && terraform test -json -verbose "${harvest[@]}") > "$dir.test-states.jsonl" 2>&1 || status=1
+    node "$checker/check.js" --render "$dir.test-states.jsonl" --keep "$dir.harvest.json" || status=1
+    rm -f "$dir.test-states.jsonl"
   fi
   if [ -n "$plain_pid" ]; then
     wait "$plain_pid" || status=1
     grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests.log" || true
   fi
+  if [ -n "$alone_pid" ]; then
+    wait "$alone_pid" || status=1
+    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests-alone.log" || true
+  fi
   return "$status"
+}
+
+# One provider process: every test run would otherwise start the 700 MB aws provider two or three
+# times and fetch its schema (about a second each). Terraform's plugin reattach mechanism
+# (TF_REATTACH_PROVIDERS, from the provider started with -debug: Terraform's "debugging providers"
+# workflow) lets every later command, the self-test's included, use one running process, the same
+# binary terraform init installed. Started and stopped by this script, by its pid. Without
+# AWS_CA_BUNDLE: in debug mode the provider cannot add a CA bundle to its HTTP client ("unable to
+# add custom RootCAs HTTPClient"), and these runs call no AWS endpoint.
+provider_pid=""
+share_provider() {
+  local bin log="$work/provider.log" deadline=$((SECONDS + 120)) reattach=""
+  bin="$(find -L "$TF_DATA_DIR/providers/registry.terraform.io/hashicorp/aws" -type f -name 'terraform-provider-aws*' | head -n 1)"
+  if [ -z "$bin" ]; then
+    echo "no hashicorp/aws provider under $TF_DATA_DIR/providers"
+    return 1
+  fi
+  env -u AWS_CA_BUNDLE "$bin" -debug > "$log" 2>&1 &
+  provider_pid=$!
+  while [ -z "$reattach" ]; do
+    if ! kill -0 "$provider_pid" 2> /dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "the provider did not start in debug mode:"
+      cat "$log"
+      return 1
+    fi
+    sleep 0.2
+    reattach="$(sed -n "s/.*TF_REATTACH_PROVIDERS='\(.*\)'.*/\1/p" "$log" | head -n 1)"
+  done
+  export TF_REATTACH_PROVIDERS="$reattach"
 }
 
 checks() {
   local partial=()
   if [ -n "$tests" ]; then partial=(--partial yes); fi
-  node "$checker/check.js" --root "$1" --graph "$2.graph.dot" --defaults "$2.defaults.json" --harvest "$2.harvest.jsonl" "${partial[@]}"
+  node "$checker/check.js" --root "$1" --graph "$2.graph.dot" --defaults "$2.defaults.json" --harvest "$2.harvest.json" "${partial[@]}"
 }
 
 # fmt, validate and the graph stop at the first failure; the tests and check.js both run and both
@@ -176,14 +222,17 @@ checks() {
 pipeline() {
   local dir="$1" status=0
   step "terraform fmt -check -recursive" fmt_check "$dir" || return 1
-  if [ -z "$check_dir" ]; then step "terraform init -backend=false" tf_init "$dir" || return 1; fi
+  if [ -z "$check_dir" ]; then
+    step "terraform init -backend=false" tf_init "$dir" || return 1
+    if [ "${CHECK_INFRA_REATTACH:-1}" != 0 ]; then step "one shared provider process" share_provider || return 1; fi
+  fi
   if [ -n "$reuse" ]; then
     step "checks on the Java source and the docs (Terraform's results from the unplanted copy)" checks "$dir" "$reuse" || status=1
     return "$status"
   fi
   if [ "$run_validate" -eq 1 ]; then step "terraform validate" validate "$dir" || return 1; fi
   if [ "$run_inspect" -eq 1 ]; then step "terraform graph and console (dependencies, variables)" inspect "$dir" || return 1; fi
-  : > "$dir.harvest.jsonl"
+  rm -f "$dir.harvest.json"
   if [ "$tests" != "none" ]; then step "terraform test" run_tests "$dir" || status=1; fi
   if [ "$run_checks" -eq 1 ]; then step "checks of what Terraform cannot know" checks "$dir" "$dir" || status=1; fi
   return "$status"
@@ -198,6 +247,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/check-infra.XXXXXX")"
 tests_pid=""
 cleanup() {
   if [ -n "$tests_pid" ]; then kill "$tests_pid" 2> /dev/null || true; fi
+  if [ -n "$provider_pid" ]; then kill "$provider_pid" 2> /dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -2,7 +2,8 @@
 # every managed resource is overridden, so no AWS API is called while the aws_iam_policy_document
 # data sources render the documents that AWS would receive. scripts/check-infra.sh also reads the
 # documents of the first run to check that every Step Functions and SQS call in the worker's Java
-# source is granted.
+# source is granted. The first run applies; the others plan against its state, where the
+# documents are known.
 
 provider "aws" {
   region                      = "eu-west-1"
@@ -171,6 +172,8 @@ run "worker_may_consume_the_tasks_queue_report_to_this_state_machine_and_log" {
 }
 
 run "state_machine_may_send_to_the_tasks_queue_and_deliver_its_logs" {
+  command = plan
+
   assert {
     condition = jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[0] == {
       Sid      = "SendTaskTokens"
@@ -205,6 +208,8 @@ run "state_machine_may_send_to_the_tasks_queue_and_deliver_its_logs" {
 }
 
 run "queues_deny_every_request_without_tls" {
+  command = plan
+
   assert {
     condition = alltrue([for q in [
       { doc = data.aws_iam_policy_document.tasks_queue.json, arn = "arn:aws:sqs:eu-west-1:111122223333:sfn-callback-tasks" },
@@ -225,6 +230,8 @@ run "queues_deny_every_request_without_tls" {
 # Functions only for this state machine (and its versions and aliases).
 # https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
 run "trust_policies_are_pinned_to_this_account_and_state_machine" {
+  command = plan
+
   assert {
     condition = jsondecode(data.aws_iam_policy_document.worker_assume.json).Statement == [{
       Sid       = "LambdaAssumesRole"
@@ -256,6 +263,8 @@ run "trust_policies_are_pinned_to_this_account_and_state_machine" {
 }
 
 run "no_allow_statement_grants_a_wildcard_action" {
+  command = plan
+
   assert {
     condition = alltrue(flatten([for doc in [
       data.aws_iam_policy_document.worker.json,
@@ -279,6 +288,8 @@ run "no_allow_statement_grants_a_wildcard_action" {
 }
 
 run "xray_is_granted_only_with_tracing_on" {
+  command = plan
+
   variables {
     lambda_tracing_enabled        = true
     state_machine_tracing_enabled = true

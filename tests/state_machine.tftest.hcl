@@ -1,7 +1,8 @@
 # The state machine definition exactly as templatefile renders statemachine.asl.json, field by
 # field, with the defaults and at the edges (smallest and largest timings, the aws-cn and
 # aws-us-gov partitions). scripts/check-infra.sh also runs AWS's ASL validators (asl-validator,
-# amazon-states-language-service) on each definition these runs render.
+# amazon-states-language-service) on each definition these runs render. The first run applies;
+# the others plan against its state, where the queue's URL is known.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -148,6 +149,8 @@ run "state_machine_is_standard_and_logs_errors_without_execution_data" {
 }
 
 run "definition_with_the_smallest_heartbeat_and_timeout" {
+  command = plan
+
   variables {
     task_heartbeat_seconds     = 3
     task_timeout_seconds       = 4
@@ -167,6 +170,8 @@ run "definition_with_the_smallest_heartbeat_and_timeout" {
 }
 
 run "definition_with_the_largest_heartbeat_and_timeout" {
+  command = plan
+
   variables {
     task_heartbeat_seconds = 31535999
     task_timeout_seconds   = 31536000

@@ -3,7 +3,7 @@
 // Terraform (fmt, validate, graph, console, test) and hands the results here:
 //   --graph FILE     `terraform graph -type=plan`: declared variables and the dependency graph
 //   --defaults FILE  `terraform console`: every variable's default, as JSON
-//   --harvest FILE   `terraform test -json -verbose` of the files whose state is read here
+//   --harvest FILE   what --render kept of `terraform test -json -verbose` (the state read here)
 // Checks: the rendered state machine definitions against AWS's ASL validators; every Step
 // Functions / SQS call in the worker's Java source against the worker policy the real provider
 // rendered; the handler and jar against lambda/; the environment variable names against what the
@@ -11,7 +11,8 @@
 // the destroy order (the state machine goes before the worker).
 // Usage: node check.js --root DIR --graph FILE --defaults FILE --harvest FILE
 //        [--partial yes]  skip the checks whose test runs did not run (the self-test)
-//        node check.js --render FILE   (prints the run results of a `terraform test -json` stream)
+//        node check.js --render FILE --keep OUT   (prints the run results of a `terraform test
+//                         -json -verbose` stream; keeps the resources read here in OUT)
 //        node check.js --jar-path DIR  (prints the shaded jar's path from DIR/lambda/pom.xml)
 "use strict";
 
@@ -44,10 +45,16 @@ function messages(file) {
   });
 }
 
+// The resources of the test states that the checks read: a few of the megabytes the stream holds.
+const KEEP = ["aws_sfn_state_machine.callback", "aws_lambda_function.worker", "data.aws_iam_policy_document.worker"];
+
 // The run results in the shape `terraform test` prints them, diagnostics included.
-function render(file) {
+function render(file, keep) {
   let failed = false;
+  const kept = {};
   for (const m of messages(file)) {
+    if (m.type === "test_state") kept[m["@testrun"]] = (m.test_state.root_module?.resources ?? []).filter((r) => KEEP.includes(r.address)).map(({ address, values }) => ({ address, values }));
+    if (m.type === "test_plan") kept[m["@testrun"]] = (m.test_plan.resource_changes ?? []).filter((r) => KEEP.includes(r.address) && r.change?.after).map((r) => ({ address: r.address, values: r.change.after }));
     if (m.type === "test_run" && m.test_run?.progress === "complete") console.log(`  run "${m.test_run.run}"... ${m.test_run.status}`);
     else if (m.type === "test_file" && m.test_file?.progress === "complete") console.log(`${m.test_file.path}... ${m.test_file.status}`);
     else if (m.type === "diagnostic") {
@@ -61,17 +68,12 @@ function render(file) {
       if (m.test_summary.status !== "pass") failed = true;
     } else if (m.type === "text") console.log(m["@message"]);
   }
+  fs.writeFileSync(keep, JSON.stringify(kept));
   return failed ? 1 : 0;
 }
 
-// { run name: [resource] } of every run whose state the harvest printed.
-function states(file) {
-  const out = {};
-  for (const m of messages(file)) {
-    if (m.type === "test_state") out[m["@testrun"]] = m.test_state.root_module?.resources ?? [];
-  }
-  return out;
-}
+// { run name: [resource] } of every run whose state the harvest kept.
+const states = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {});
 
 const find = (resources, address) => resources?.find((r) => r.address === address)?.values;
 
@@ -207,7 +209,7 @@ function checkDefaults(root, variables, defaults, out) {
 
 async function main() {
   const a = args(process.argv.slice(2));
-  if (a.render) return render(a.render);
+  if (a.render) return render(a.render, a.keep);
   if (a["jar-path"]) {
     const jar = java.shadedJar(path.join(a["jar-path"], "lambda", "pom.xml"));
     if (jar.error) throw new Error(jar.error);

@@ -162,6 +162,7 @@ async function main() {
       const c = CASES[i];
       const dir = path.join(work, `plant-${i}`);
       fs.cpSync(clean, dir, { recursive: true });
+      const t0 = Date.now();
       let r;
       try {
         c.plant(dir);
@@ -170,7 +171,8 @@ async function main() {
         r = { code: 0, output: `self-test setup failed: ${e.message}` };
       }
       const hit = r.output.match(c.expect);
-      results[i] = r.code !== 0 && hit ? `ok   ${c.name}: ${hit[0].replace(/\s+/g, " ").slice(0, 160)}` : `FAIL ${c.name}: expected a failure matching ${c.expect}, got exit ${r.code}:\n${r.output.replace(/^/gm, "    ")}`;
+      const secs = `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+      results[i] = r.code !== 0 && hit ? `ok   ${c.name} (${secs}): ${hit[0].replace(/\s+/g, " ").slice(0, 160)}` : `FAIL ${c.name}: expected a failure matching ${c.expect}, got exit ${r.code}:\n${r.output.replace(/^/gm, "    ")}`;
       if (!(r.code !== 0 && hit)) failed++;
       for (const f of fs.readdirSync(work)) if (f.startsWith(`plant-${i}`)) fs.rmSync(path.join(work, f), { recursive: true, force: true });
     }
