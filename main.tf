@@ -62,11 +62,12 @@ locals {
 
   # A task's heartbeat clock starts when Step Functions sends its message, so a message waiting in
   # the tasks queue (a burst above max_concurrency x batch_size) uses up its task's
-  # task_heartbeat_seconds with nobody to send heartbeats. Half of it leaves the other half for
-  # the alarm to arrive and someone to act, and a healthy queue, whose records are picked up
-  # within seconds, stays far below it. Records being worked on count too (the metric is the age
-  # of the oldest message not yet deleted), so a processor whose tasks run longer than this keeps
-  # the alarm on: raise queue_age_alarm_seconds for it.
+  # task_heartbeat_seconds with nobody to send heartbeats. Half of it: a healthy queue, whose
+  # records are picked up within seconds, stays far below, and a backlog shows before its oldest
+  # tasks time out whenever the heartbeat is long against the one-minute metric (with the default
+  # 60 s, the alarm comes about when the first of them fail: it tells why). Records being worked
+  # on count too (the metric is the age of the oldest message not yet deleted), so a processor
+  # whose tasks run longer than this keeps the alarm on: raise queue_age_alarm_seconds for it.
   queue_age_alarm_seconds = coalesce(var.queue_age_alarm_seconds, floor(var.task_heartbeat_seconds / 2))
 
   # Empty without alarm_email: the alarms then only show in the CloudWatch console.
