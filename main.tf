@@ -8,8 +8,12 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
+      source = "hashicorp/aws"
+      # 5.100 and every 6.x but two: 6.2.0 and 6.3.0 fail to update a function with SnapStart and
+      # publish = true ("waiting for Lambda Function (...) version publish: unexpected state ''",
+      # hashicorp/terraform-provider-aws#43395, a regression of 6.2.0 fixed in 6.4.0 by #43416).
+      # 6.1.0 was withdrawn from the registry (#43213). docs/deploy.md, "Provider versions".
+      version = ">= 5.100, != 6.2.0, != 6.3.0, < 7.0"
     }
   }
 }
@@ -31,13 +35,18 @@ data "aws_region" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.region
+  # The region's name under the one attribute both provider majors offer without a warning:
+  # 6.x deprecates `name` and 5.x has no `region`; `id` is the region name in both
+  # (terraform-provider-aws internal/service/meta/region_data_source.go).
+  region = data.aws_region.current.id
 
   worker_name        = "${var.name_prefix}-worker"
   state_machine_name = "${var.name_prefix}-callback"
 
   # Built from its parts rather than read from the resource: the state machine's own role trusts
-  # only this state machine, and the role must exist before the state machine does.
+  # only this state machine, and the role must exist before the state machine does; the worker's
+  # policy uses it too, so that the worker does not depend on the state machine (see the state
+  # machine's depends_on for why that matters on destroy).
   state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
 
   # The shaded jar from lambda/pom.xml (shade finalName "callback-worker", in target/).
@@ -50,6 +59,16 @@ locals {
   # reappears), and records wait up to the batching window before the invocation starts.
   # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
   tasks_visibility_timeout_seconds = 6 * var.lambda_timeout_seconds + var.batching_window_seconds
+
+  # A task's heartbeat clock starts when Step Functions sends its message, so a message waiting in
+  # the tasks queue (a burst above max_concurrency x batch_size) uses up its task's
+  # task_heartbeat_seconds with nobody to send heartbeats. Half of it: a healthy queue, whose
+  # records are picked up within seconds, stays far below, and a backlog shows before its oldest
+  # tasks time out whenever the heartbeat is long against the one-minute metric (with the default
+  # 60 s, the alarm comes about when the first of them fail: it tells why). Records being worked
+  # on count too (the metric is the age of the oldest message not yet deleted), so a processor
+  # whose tasks run longer than this keeps the alarm on: raise queue_age_alarm_seconds for it.
+  queue_age_alarm_seconds = coalesce(var.queue_age_alarm_seconds, floor(var.task_heartbeat_seconds / 2))
 
   # Empty without alarm_email: the alarms then only show in the CloudWatch console.
   alarm_actions = aws_sns_topic.alarms[*].arn
@@ -210,7 +229,7 @@ data "aws_iam_policy_document" "worker" {
     sid       = "ReportTaskResults"
     effect    = "Allow"
     actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
-    resources = [aws_sfn_state_machine.callback.arn]
+    resources = [local.state_machine_arn]
   }
 }
 
@@ -443,7 +462,19 @@ resource "aws_sfn_state_machine" "callback" {
   }
 
   # Step Functions checks the log delivery permissions when it creates the state machine.
-  depends_on = [aws_iam_role_policy.state_machine, aws_iam_role_policy.state_machine_xray]
+  #
+  # The event source mapping is here for `terraform destroy`, which deletes in the reverse order:
+  # the state machine goes first, while the worker still runs. DeleteStateMachine only marks it
+  # DELETING; it is gone once its running executions end, which happens on their next state
+  # transition (API_DeleteStateMachine.html), here the worker's callback. Deleted the other way
+  # round, waiting tasks would end only by heartbeat timeout, and the provider stops waiting for
+  # the deletion after 5 minutes (terraform-provider-aws internal/service/sfn/state_machine.go:
+  # Delete timeout 5m, waitStateMachineDeleted polls while ACTIVE or DELETING).
+  depends_on = [
+    aws_iam_role_policy.state_machine,
+    aws_iam_role_policy.state_machine_xray,
+    aws_lambda_event_source_mapping.tasks,
+  ]
 
   lifecycle {
     precondition {
@@ -502,9 +533,30 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   ok_actions         = local.alarm_actions
 }
 
+# SQS sends its metrics to CloudWatch once a minute, so a period shorter than 60 s has no data
+# and one data point is all an alarm can wait for: one breaching minute raises it.
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-monitoring-using-cloudwatch.html
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+resource "aws_cloudwatch_metric_alarm" "tasks_waiting" {
+  alarm_name          = "${var.name_prefix}-tasks-waiting-too-long"
+  alarm_description   = "The oldest message in ${aws_sqs_queue.tasks.name} is older than ${local.queue_age_alarm_seconds} s; its task times out (Task.NoHeartbeat) at ${var.task_heartbeat_seconds} s unless the worker picks it up. A burst above max_concurrency x batch_size, a throttled or failing worker, or a disabled event source mapping."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.tasks.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = local.queue_age_alarm_seconds
+  # No data while the queue is empty and idle.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = local.alarm_actions
+  ok_actions         = local.alarm_actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "executions_failed" {
   alarm_name          = "${var.name_prefix}-executions-failed"
-  alarm_description   = "Executions of ${aws_sfn_state_machine.callback.name} failed: a worker reported a failure, or a task timed out (the TimedOut state)."
+  alarm_description   = "Executions of ${aws_sfn_state_machine.callback.name} failed: a worker reported a failure (WorkerFailed), or a task timed out (Task.NoHeartbeat, Task.TookTooLong)."
   namespace           = "AWS/States"
   metric_name         = "ExecutionsFailed"
   dimensions          = { StateMachineArn = aws_sfn_state_machine.callback.arn }

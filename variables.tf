@@ -60,8 +60,8 @@ variable "message_retention_seconds" {
   nullable    = false
 
   validation {
-    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600
-    error_message = "message_retention_seconds must be from 60 to 1209600 (14 days), the SQS range."
+    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600 && floor(var.message_retention_seconds) == var.message_retention_seconds
+    error_message = "message_retention_seconds must be a whole number from 60 to 1209600 (14 days), the SQS range."
   }
 }
 
@@ -72,8 +72,8 @@ variable "dlq_message_retention_seconds" {
   nullable    = false
 
   validation {
-    condition     = var.dlq_message_retention_seconds >= 60 && var.dlq_message_retention_seconds <= 1209600
-    error_message = "dlq_message_retention_seconds must be from 60 to 1209600 (14 days), the SQS range."
+    condition     = var.dlq_message_retention_seconds >= 60 && var.dlq_message_retention_seconds <= 1209600 && floor(var.dlq_message_retention_seconds) == var.dlq_message_retention_seconds
+    error_message = "dlq_message_retention_seconds must be a whole number from 60 to 1209600 (14 days), the SQS range."
   }
 }
 
@@ -82,14 +82,14 @@ variable "dlq_message_retention_seconds" {
 # ---------------------------------------------------------------------------------------------
 
 variable "lambda_runtime" {
-  description = "Lambda Java runtime of the worker. The jar targets Java 21 bytecode, so java21 and java25 both run it."
+  description = "Lambda Java runtime of the worker (the jar is Java 21 bytecode). java21 only: hashicorp/aws accepts java25 from 6.20.0 on, and this configuration also supports 5.100."
   type        = string
   default     = "java21"
   nullable    = false
 
   validation {
-    condition     = contains(["java21", "java25"], var.lambda_runtime)
-    error_message = "lambda_runtime must be java21 or java25."
+    condition     = contains(["java21"], var.lambda_runtime)
+    error_message = "lambda_runtime must be java21: java25 needs hashicorp/aws >= 6.20.0 (5.100 rejects it), which is above the lowest provider version this configuration supports."
   }
 }
 
@@ -264,7 +264,7 @@ variable "max_concurrency" {
 # ---------------------------------------------------------------------------------------------
 
 variable "task_heartbeat_seconds" {
-  description = "HeartbeatSeconds of the waiting task: with no heartbeat or answer for this long, the execution fails with States.HeartbeatTimeout."
+  description = "HeartbeatSeconds of the waiting task: with no heartbeat or answer for this long, counted from when the message is sent, the execution fails with Task.NoHeartbeat."
   type        = number
   default     = 60
   nullable    = false
@@ -276,7 +276,7 @@ variable "task_heartbeat_seconds" {
 }
 
 variable "task_timeout_seconds" {
-  description = "TimeoutSeconds of the waiting task: the longest a task may take in all, heartbeats or not (States.Timeout)."
+  description = "TimeoutSeconds of the waiting task: the longest a task may take in all, heartbeats or not (the execution fails with Task.TookTooLong)."
   type        = number
   default     = 3600
   nullable    = false
@@ -316,6 +316,17 @@ variable "state_machine_tracing_enabled" {
 # ---------------------------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------------------------
+
+variable "queue_age_alarm_seconds" {
+  description = "Age of the oldest message in the tasks queue above which the tasks-waiting-too-long alarm fires. null uses half of task_heartbeat_seconds. Messages being worked on count too, so raise it when tasks take longer than that."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.queue_age_alarm_seconds == null || try(var.queue_age_alarm_seconds >= 1 && floor(var.queue_age_alarm_seconds) == var.queue_age_alarm_seconds, false)
+    error_message = "queue_age_alarm_seconds must be a whole number of at least 1, or null."
+  }
+}
 
 variable "alarm_email" {
   description = "E-mail address that receives the alarms through an SNS topic (the address must confirm the subscription). null creates no topic; the alarms still show in CloudWatch."

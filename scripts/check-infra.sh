@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Offline checks of the infrastructure: our `terraform validate`, at least as strict where it can
-# be. Parses every .tf with HashiCorp's HCL parser, checks `terraform fmt` layout, every resource
-# and data block against the hashicorp/aws provider schema, references, variable rules, the
-# rendered state machine definition (asl-validator + amazon-states-language-service), IAM least
-# privilege against the worker's SDK calls, and the cross-checks with lambda/ and local/.
-# Then the self-test plants one error at a time in a copy and expects each to be caught, and
-# the stub-based tests of the deploy scripts run (scripts/tests/).
+# shellcheck disable=SC2317 # the stage functions run through step "name" function, which shellcheck cannot follow
+# The infrastructure checks, run by the real Terraform on a copy of the configuration (nothing is
+# written to the checkout): terraform fmt, init, validate (warnings fail too), terraform test
+# (tests/*.tftest.hcl), then scripts/infra-check/check.js for what Terraform cannot know (ASL
+# validators on the rendered definitions, IAM grants against the worker's Java source, handler and
+# jar, destroy order, the README's variable table, the local stack's defaults). Then the self-test
+# plants one error at a time and requires these checks to fail naming it, and the tests of the
+# deploy scripts run (scripts/tests/run.sh).
 set -euo pipefail
 
 usage() {
@@ -13,67 +14,283 @@ usage() {
 usage: scripts/check-infra.sh [--no-self-test | --self-test] [--no-script-tests]
   (no flags)        everything: the checks, the self-test of planted errors, the script tests
   --no-self-test    skip the self-test (faster while editing)
-  --self-test       only the self-test
+  --self-test       the checks and the self-test, without the script tests
   --no-script-tests skip scripts/tests (bash -n, shellcheck when installed, stubbed AWS CLI runs)
-Exit code 0 when everything passes, 1 on any finding or failed test, 2 on a usage or setup error.
-Needs Node.js >= 20 and npm (Debian: apt-get install nodejs npm).
+Environment:
+  CHECK_INFRA_REATTACH=0  start the provider anew for every Terraform operation instead of
+                      sharing one provider process (slower; see "One provider process" below)
+  TF_PROVIDER_MIRROR  a directory laid out as a Terraform filesystem mirror (for example
+                      /opt/tf-plugins, holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>/):
+                      providers come from there, through a CLI configuration written for these
+                      runs only. Unset: the usual provider installation (the registry).
+Needs Terraform >= 1.7 and Node.js >= 20 with npm. Exit 0 when everything passes, 1 on a
+finding or a failed test, 2 on a usage or setup error.
 USAGE
 }
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
 checker="$here/infra-check"
-node_args=()
+self_test=1
 script_tests=1
-for arg in "$@"; do
-  case "$arg" in
+check_dir=""    # internal (the self-test): check this prepared copy; Terraform is initialized
+tests=""        # internal: the test files to run (comma-separated, or "none"); default all
+run_checks=1    # internal: run check.js (--no-checks: not)
+run_validate=1  # internal: --no-validate skips terraform validate (a plant the tests must catch)
+run_inspect=1   # internal: --no-inspect skips terraform graph/console
+reuse=""        # internal: take Terraform's results from this checked copy instead of running it
+while [ "$#" -gt 0 ]; do
+  case "$1" in
     -h | --help) usage; exit 0 ;;
-    --no-self-test | --self-test) node_args+=("$arg") ;;
+    --no-self-test) self_test=0 ;;
+    --self-test) script_tests=0 ;;
     --no-script-tests) script_tests=0 ;;
-    *) echo "check-infra: unknown argument $arg" >&2; usage >&2; exit 2 ;;
+    --check-dir) check_dir="$2"; shift ;;
+    --tests) tests="$2"; shift ;;
+    --no-checks) run_checks=0 ;;
+    --no-validate) run_validate=0 ;;
+    --no-inspect) run_inspect=0 ;;
+    --reuse) reuse="$2"; shift ;;
+    *) echo "check-infra: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
+  shift
 done
 
+if ! command -v terraform > /dev/null; then
+  echo "check-infra: terraform is required (>= 1.7): https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: HashiCorp's apt repository, or unzip the release into /usr/local/bin)" >&2
+  exit 2
+fi
+tf_version="$(terraform version 2> /dev/null | sed -n '1s/^Terraform v\([0-9.]*\).*/\1/p')"
+if ! printf '1.7.0\n%s\n' "$tf_version" | sort -V -C; then
+  echo "check-infra: Terraform >= 1.7 is required for the tests (mock_provider, override_resource), found ${tf_version:-an unknown version}" >&2
+  exit 2
+fi
 for tool in node npm; do
   if ! command -v "$tool" > /dev/null; then
     echo "check-infra: $tool is required (Node.js >= 20; Debian: apt-get install nodejs npm)" >&2
     exit 2
   fi
 done
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-if [ "$node_major" -lt 20 ]; then
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "check-infra: Node.js >= 20 is required, found $(node --version)" >&2
   exit 2
 fi
-
-# npm ci when node_modules is missing or older than the lock file.
 stamp="$checker/node_modules/.package-lock.json"
 if [ ! -f "$stamp" ] || [ "$checker/package-lock.json" -nt "$stamp" ]; then
   echo "check-infra: installing the checker's dependencies (npm ci in scripts/infra-check)"
   (cd "$checker" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-status=0
-# The script tests mostly wait on polling loops: run them beside the CPU-bound checks.
-tests_log=""
+# Test files whose state check.js reads (terraform test -json -verbose); the rest run as usual.
+harvest_files=(tests/state_machine.tftest.hcl tests/partition_aws_cn.tftest.hcl tests/partition_aws_us_gov.tftest.hcl tests/iam.tftest.hcl)
+
+step() {
+  local name="$1" t0=$SECONDS
+  shift
+  echo "check-infra: $name ..."
+  if "$@"; then
+    echo "check-infra: $name ok ($((SECONDS - t0)) s)"
+  else
+    echo "check-infra: $name FAILED ($((SECONDS - t0)) s)"
+    return 1
+  fi
+}
+
+# A copy holding what the checks read, and a stand-in jar where lambda/pom.xml builds the real one.
+# Your *.tfvars stay out: terraform test would read them, and the tests are about the defaults.
+prepare_copy() {
+  local dest="$1"
+  mkdir -p "$dest"
+  tar -C "$root" --exclude=./lambda --exclude=./local --exclude=./scripts --exclude=./docs \
+    --exclude=./.git --exclude=./.terraform --exclude='*.tfstate*' --exclude=./.terraform.lock.hcl \
+    --exclude='*.tfvars' --exclude='*.tfvars.json' --exclude='*.tfplan' \
+    --exclude=./.local --exclude=node_modules -cf - . | tar -C "$dest" -xf -
+  mkdir -p "$dest/lambda/src/main" "$dest/local/src/main/resources"
+  cp "$root/lambda/pom.xml" "$dest/lambda/"
+  cp -R "$root/lambda/src/main/java" "$dest/lambda/src/main/"
+  cp "$root/local/src/main/resources/terraform-defaults.json" "$dest/local/src/main/resources/"
+  local jar
+  jar="$(node "$checker/check.js" --jar-path "$dest")"
+  mkdir -p "$dest/$(dirname "$jar")"
+  echo "stand-in for the worker jar: tests do not read its content" > "$dest/$jar"
+}
+
+fmt_check() { (cd "$1" && terraform fmt -check -recursive -diff -no-color); }
+
+tf_init() { (cd "$1" && terraform init -backend=false -input=false -no-color > "$1.init.log" 2>&1) || { cat "$1.init.log"; return 1; }; }
+
+# Errors and warnings (a deprecated attribute, say) both fail.
+validate() {
+  local out
+  out="$(cd "$1" && terraform validate -no-color 2>&1)" || { echo "$out"; return 1; }
+  if grep -q '^Warning' <<< "$out"; then
+    echo "$out"
+    return 1
+  fi
+}
+
+# The dependency graph and the declared variables with their defaults, as Terraform sees them.
+inspect() {
+  local dir="$1" names expr
+  (cd "$dir" && terraform graph -type=plan) > "$dir.graph.dot" || return 1
+  names="$(grep -o '"\[root\] var\.[a-z0-9_]*"' "$dir.graph.dot" | sed 's/.*var\.\([a-z0-9_]*\)"/\1/' | sort -u)"
+  expr="jsonencode({$(for n in $names; do printf '%s = var.%s, ' "$n" "$n"; done)})"
+  (cd "$dir" && echo "$expr" | terraform console) > "$dir.console.out" || { cat "$dir.console.out"; return 1; }
+  node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")))' "$dir.console.out" > "$dir.defaults.json"
+}
+
+# The files check.js reads run with -json -verbose (their state is printed), the others as usual,
+# both at once.
+run_tests() {
+  local dir="$1" status=0 plain=() harvest=() f plain_pid="" alone_pid=""
+  if [ -z "$tests" ]; then
+    for f in "$dir"/tests/*.tftest.hcl; do plain+=("tests/$(basename "$f")"); done
+  else
+    for f in ${tests//,/ }; do plain+=("$f"); done
+  fi
+  for f in "${harvest_files[@]}"; do
+    if [[ " ${plain[*]} " == *" $f "* ]]; then
+      harvest+=("-filter=$f")
+      plain=("${plain[@]/$f/}")
+    fi
+  done
+  read -r -a plain <<< "${plain[*]}"
+  # variables.tftest.hcl, the most runs, in a process of its own.
+  local other=() alone=()
+  for f in "${plain[@]}"; do
+    if [ "$f" = tests/variables.tftest.hcl ] && [ "${#plain[@]}" -gt 1 ]; then alone+=("$f"); else other+=("$f"); fi
+  done
+  if [ "${#alone[@]}" -gt 0 ]; then
+    (cd "$dir" && terraform test -no-color "${alone[@]/#/-filter=}") > "$dir.tests-alone.log" 2>&1 &
+    alone_pid=$!
+  fi
+  if [ "${#other[@]}" -gt 0 ]; then
+    (cd "$dir" && terraform test -no-color "${other[@]/#/-filter=}") > "$dir.tests.log" 2>&1 &
+    plain_pid=$!
+  fi
+  if [ "${#harvest[@]}" -gt 0 ]; then
+    (cd "$dir" && terraform test -json -verbose "${harvest[@]}") > "$dir.test-states.jsonl" 2>&1 || status=1
+    node "$checker/check.js" --render "$dir.test-states.jsonl" --keep "$dir.harvest.json" || status=1
+    rm -f "$dir.test-states.jsonl"
+  fi
+  if [ -n "$plain_pid" ]; then
+    wait "$plain_pid" || status=1
+    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests.log" || true
+  fi
+  if [ -n "$alone_pid" ]; then
+    wait "$alone_pid" || status=1
+    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests-alone.log" || true
+  fi
+  return "$status"
+}
+
+# One provider process: every test run would otherwise start the 700 MB aws provider two or three
+# times and fetch its schema (about a second each). Terraform's plugin reattach mechanism
+# (TF_REATTACH_PROVIDERS, from the provider started with -debug: Terraform's "debugging providers"
+# workflow) lets every later command, the self-test's included, use one running process, the same
+# binary terraform init installed. Started and stopped by this script, by its pid. Without
+# AWS_CA_BUNDLE: in debug mode the provider cannot add a CA bundle to its HTTP client ("unable to
+# add custom RootCAs HTTPClient"), and these runs call no AWS endpoint.
+provider_pid=""
+share_provider() {
+  local bin log="$work/provider.log" deadline=$((SECONDS + 120)) reattach=""
+  bin="$(find -L "$TF_DATA_DIR/providers/registry.terraform.io/hashicorp/aws" -type f -name 'terraform-provider-aws*' | head -n 1)"
+  if [ -z "$bin" ]; then
+    echo "no hashicorp/aws provider under $TF_DATA_DIR/providers"
+    return 1
+  fi
+  env -u AWS_CA_BUNDLE "$bin" -debug > "$log" 2>&1 &
+  provider_pid=$!
+  while [ -z "$reattach" ]; do
+    if ! kill -0 "$provider_pid" 2> /dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "the provider did not start in debug mode:"
+      cat "$log"
+      return 1
+    fi
+    sleep 0.2
+    reattach="$(sed -n "s/.*TF_REATTACH_PROVIDERS='\(.*\)'.*/\1/p" "$log" | head -n 1)"
+  done
+  export TF_REATTACH_PROVIDERS="$reattach"
+}
+
+checks() {
+  local partial=()
+  if [ -n "$tests" ]; then partial=(--partial yes); fi
+  node "$checker/check.js" --root "$1" --graph "$2.graph.dot" --defaults "$2.defaults.json" --harvest "$2.harvest.json" "${partial[@]}"
+}
+
+# fmt, validate and the graph stop at the first failure; the tests and check.js both run and both
+# report (a test failure does not hide a finding).
+pipeline() {
+  local dir="$1" status=0
+  step "terraform fmt -check -recursive" fmt_check "$dir" || return 1
+  if [ -z "$check_dir" ]; then
+    step "terraform init -backend=false" tf_init "$dir" || return 1
+    if [ "${CHECK_INFRA_REATTACH:-1}" != 0 ]; then step "one shared provider process" share_provider || return 1; fi
+  fi
+  if [ -n "$reuse" ]; then
+    step "checks on the Java source and the docs (Terraform's results from the unplanted copy)" checks "$dir" "$reuse" || status=1
+    return "$status"
+  fi
+  if [ "$run_validate" -eq 1 ]; then step "terraform validate" validate "$dir" || return 1; fi
+  if [ "$run_inspect" -eq 1 ]; then step "terraform graph and console (dependencies, variables)" inspect "$dir" || return 1; fi
+  rm -f "$dir.harvest.json"
+  if [ "$tests" != "none" ]; then step "terraform test" run_tests "$dir" || status=1; fi
+  if [ "$run_checks" -eq 1 ]; then step "checks of what Terraform cannot know" checks "$dir" "$dir" || status=1; fi
+  return "$status"
+}
+
+if [ -n "$check_dir" ]; then
+  pipeline "$check_dir"
+  exit $?
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/check-infra.XXXXXX")"
 tests_pid=""
-if [ "$script_tests" -eq 1 ] && [ "${node_args[*]:-}" != "--self-test" ]; then
-  tests_log="$(mktemp)"
-  trap 'rm -f "$tests_log"' EXIT
-  "$here/tests/run.sh" > "$tests_log" 2>&1 &
+cleanup() {
+  if [ -n "$tests_pid" ]; then kill "$tests_pid" 2> /dev/null || true; fi
+  if [ -n "$provider_pid" ]; then kill "$provider_pid" 2> /dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Terraform's own state, caches and CLI configuration for these runs only.
+export TF_DATA_DIR="$work/terraform-data" TF_IN_AUTOMATION=1 TF_INPUT=0
+if [ -n "${TF_PROVIDER_MIRROR:-}" ]; then
+  if [ ! -d "$TF_PROVIDER_MIRROR/registry.terraform.io" ]; then
+    echo "check-infra: TF_PROVIDER_MIRROR=$TF_PROVIDER_MIRROR is not a filesystem mirror (no registry.terraform.io/ in it)" >&2
+    exit 2
+  fi
+  printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' "$TF_PROVIDER_MIRROR" > "$work/cli.tfrc"
+  export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
+  echo "check-infra: providers from the mirror $TF_PROVIDER_MIRROR; Terraform $tf_version"
+else
+  echo "check-infra: providers from the registry (set TF_PROVIDER_MIRROR for a local mirror); Terraform $tf_version"
+fi
+
+if [ "$script_tests" -eq 1 ]; then
+  # They mostly wait on polling loops: run them beside the CPU-bound checks.
+  "$here/tests/run.sh" > "$work/script-tests.log" 2>&1 &
   tests_pid=$!
 fi
 
-if ! node "$checker/check.js" "${node_args[@]}"; then
-  status=1
+started=$SECONDS
+status=0
+prepare_copy "$work/stack"
+pipeline "$work/stack" || status=1
+if [ "$status" -eq 0 ] && [ "$self_test" -eq 1 ]; then
+  step "self-test (planted errors)" node "$checker/selftest.js" "$work" "$here/check-infra.sh" || status=1
+elif [ "$self_test" -eq 1 ]; then
+  echo "check-infra: self-test skipped: the unplanted configuration must pass first"
 fi
 
 if [ -n "$tests_pid" ]; then
   echo "check-infra: waiting for the script tests (scripts/tests/run.sh)"
   tests_status=0
   wait "$tests_pid" || tests_status=$?
-  cat "$tests_log"
-  if [ "$tests_status" -ne 0 ]; then
-    status=1
-  fi
+  tests_pid=""
+  cat "$work/script-tests.log"
+  if [ "$tests_status" -ne 0 ]; then status=1; fi
 fi
+echo "check-infra: $([ "$status" -eq 0 ] && echo "all passed" || echo FAILED) in $((SECONDS - started)) s"
 exit "$status"

@@ -1,308 +1,187 @@
-// Self-test: copies of the configuration with one planted error each. Every copy must make the
-// checks fail with a finding that names the problem; the unchanged copy must pass. This is what
-// keeps the checks honest: a check that cannot fail is not a check.
+#!/usr/bin/env node
+// Self-test: copies of the checked configuration with one planted error each. scripts/check-infra.sh
+// must fail on every copy with output naming the error; a check that cannot fail is no check.
+// Each plant runs terraform fmt, then only the stage that must catch it (validate, some test
+// files, check.js; the unplanted copy passed them all); plants that touch neither Terraform files
+// nor the template reuse Terraform's results of the unplanted copy. All share its terraform init.
+// Usage: node selftest.js WORK_DIR CHECK_INFRA_SH   (WORK_DIR/stack: the checked copy)
 "use strict";
 
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
-
-// Files the checks read, copied into each temp dir.
-const INPUTS = ["main.tf", "variables.tf", "outputs.tf", "statemachine.asl.json", "lambda/pom.xml", "lambda/src/main/java", "local/src/main/resources/terraform-defaults.json", "README.md"];
-
-function copyInto(root, dir) {
-  for (const rel of INPUTS) {
-    const from = path.join(root, rel);
-    if (!fs.existsSync(from)) continue;
-    fs.cpSync(from, path.join(dir, rel), { recursive: true });
-  }
-}
+const { spawn } = require("child_process");
 
 function edit(dir, rel, from, to) {
   const file = path.join(dir, rel);
   const text = fs.readFileSync(file, "utf8");
-  const hit = typeof from === "string" ? text.includes(from) : from.test(text);
-  if (!hit) throw new Error(`self-test setup: ${rel} no longer contains ${from}; update the case`);
+  if (!(typeof from === "string" ? text.includes(from) : from.test(text))) throw new Error(`${rel} no longer contains ${from}; update this case`);
   fs.writeFileSync(file, text.replace(from, to));
 }
 
-function write(dir, rel, text) {
-  fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-  fs.writeFileSync(path.join(dir, rel), text);
-}
-
+const WORKER_TESTS = "tests/worker.tftest.hcl";
 const CASES = [
-  {
-    name: "HCL syntax error",
-    plant: (d) => edit(d, "outputs.tf", 'output "state_machine_arn" {', 'output "state_machine_arn" {\n  value ='),
-    expect: /HCL syntax error/,
-  },
   {
     name: "unformatted file",
     plant: (d) => edit(d, "main.tf", "  message_retention_seconds = var.dlq_message_retention_seconds", "  message_retention_seconds   =  var.dlq_message_retention_seconds"),
-    expect: /main\.tf:\d+: \[fmt\] not formatted as terraform fmt would/,
+    expect: /terraform fmt -check -recursive FAILED/,
   },
   {
     name: "misspelled argument",
-    plant: (d) => edit(d, "main.tf", "visibility_timeout_seconds = local", "visiblity_timeout_seconds  = local"),
-    expect: /unsupported argument visiblity_timeout_seconds \(did you mean visibility_timeout_seconds\?\)/,
+    plant: (d) => edit(d, "main.tf", "visibility_timeout_seconds = local", "visibility_timeout_secends = local"),
+    validate: true,
+    expect: /Unsupported argument[\s\S]*visibility_timeout_secends/,
   },
   {
-    name: "missing required argument",
-    plant: (d) => edit(d, "main.tf", /\n  role {10}= aws_iam_role\.worker\.arn/, ""),
-    expect: /aws_lambda_function\.worker: missing required argument role/,
+    name: "unknown block",
+    plant: (d) => edit(d, "main.tf", "  snap_start {\n", "  snapstart {\n"),
+    validate: true,
+    expect: /Unsupported block type[\s\S]*snapstart/,
   },
   {
-    name: "missing required nested block",
-    plant: (d) => edit(d, "main.tf", "  snap_start {\n", "  capacity_provider_config {\n  }\n\n  snap_start {\n"),
-    expect: /capacity_provider_config: missing required block lambda_managed_instances_capacity_provider_config/,
-  },
-  {
-    name: "missing required argument of a precondition",
-    plant: (d) => edit(d, "main.tf", /\n      error_message = "task_heartbeat_seconds \(.*\n/, "\n"),
-    expect: /lifecycle > precondition: missing required argument error_message/,
-  },
-  {
-    name: "block written as an argument",
-    plant: (d) => edit(d, "main.tf", '  snap_start {\n    apply_on = "PublishedVersions"\n  }', '  snap_start = {\n    apply_on = "PublishedVersions"\n  }'),
-    expect: /snap_start is a block, not an argument/,
-  },
-  {
-    name: "argument written as a block",
-    plant: (d) => edit(d, "main.tf", "  scaling_config {\n    maximum_concurrency = var.max_concurrency\n  }", "  scaling_config {\n    maximum_concurrency {\n    }\n  }"),
-    expect: /maximum_concurrency is an argument, not a block/,
-  },
-  {
-    name: "read-only attribute set",
-    plant: (d) => edit(d, "main.tf", '  name                      = "${var.name_prefix}-dead-letters"', '  name                      = "${var.name_prefix}-dead-letters"\n  arn                       = "arn:aws:sqs:us-east-1:1:x"'),
-    expect: /arn is read-only/,
-  },
-  {
-    name: "unknown resource type",
-    plant: (d) => edit(d, "main.tf", 'resource "aws_lambda_alias" "live"', 'resource "aws_lambda_aliass" "live"'),
-    expect: /resource type aws_lambda_aliass is not in the committed provider schema/,
-  },
-  {
-    name: "dangling resource reference",
+    name: "dangling reference",
     plant: (d) => edit(d, "main.tf", "event_source_arn                   = aws_sqs_queue.tasks.arn", "event_source_arn                   = aws_sqs_queue.task.arn"),
-    expect: /reference to undeclared resource aws_sqs_queue\.task/,
-  },
-  {
-    name: "unknown attribute of a resource",
-    plant: (d) => edit(d, "outputs.tf", "value       = aws_sqs_queue.tasks.arn", "value       = aws_sqs_queue.tasks.arnn"),
-    expect: /aws_sqs_queue\.tasks has no attribute arnn/,
-  },
-  {
-    name: "undeclared variable inside templatefile arguments",
-    plant: (d) => edit(d, "main.tf", "heartbeat_seconds = var.task_heartbeat_seconds", "heartbeat_seconds = var.task_heartbeat_second"),
-    expect: /reference to undeclared variable var\.task_heartbeat_second\b/,
-  },
-  {
-    name: "undeclared local inside a heredoc",
-    plant: (d) => fs.appendFileSync(path.join(d, "outputs.tf"), '\noutput "heredoc" {\n  description = "x"\n  value       = <<-EOT\n    queue ${local.no_such_local}\n  EOT\n}\n'),
-    expect: /reference to undeclared local value local\.no_such_local/,
-  },
-  {
-    name: "counted resource used without an index",
-    plant: (d) => edit(d, "outputs.tf", "value       = one(aws_sns_topic.alarms[*].arn)", "value       = aws_sns_topic.alarms.arn"),
-    expect: /aws_sns_topic\.alarms has count\/for_each/,
-  },
-  {
-    name: "variable without description",
-    plant: (d) => edit(d, "variables.tf", /  description = "Tags applied to every resource[^\n]*\n/, ""),
-    expect: /variable tags has no description/,
-  },
-  {
-    name: "output without description",
-    plant: (d) => edit(d, "outputs.tf", '  description = "Name of the state machine."\n', ""),
-    expect: /output state_machine_name has no description/,
-  },
-  {
-    name: "default that fails its own validation",
-    plant: (d) => edit(d, "variables.tf", /(variable "max_concurrency" \{[\s\S]*?default\s+=\s)10/, "$11"),
-    expect: /the default of variable max_concurrency \(1\) fails its own validation/,
-  },
-  {
-    name: "heartbeat >= timeout",
-    plant: (d) => edit(d, "variables.tf", /(variable "task_heartbeat_seconds" \{[\s\S]*?default\s+=\s)60/, "$13600"),
-    expect: /HeartbeatSeconds \(3600\) must be less than TimeoutSeconds \(3600\)/,
-  },
-  {
-    name: "heartbeat interval too close to the heartbeat timeout",
-    plant: (d) => edit(d, "variables.tf", /(variable "heartbeat_interval_seconds" \{[\s\S]*?default\s+=\s)15/, "$130"),
-    expect: /precondition fails with the default variable values: var\.heartbeat_interval_seconds \* 3/,
-  },
-  {
-    name: "bad JSONPath in the ASL",
-    plant: (d) => edit(d, "statemachine.asl.json", '"TaskToken.$": "$$.Task.Token"', '"TaskToken.$": "$$.Task.Token["'),
-    expect: /asl-validator: .*TaskToken\.\$ is invalid/,
-  },
-  {
-    name: "Next pointing at a missing state",
-    plant: (d) => edit(d, "statemachine.asl.json", '"Next": "Done"', '"Next": "Finished"'),
-    expect: /amazon-states-language-service: The value of "Next" property must be the name of an existing state/,
-  },
-  {
-    name: "integration ARN with a fixed partition",
-    plant: (d) => edit(d, "statemachine.asl.json", '"arn:${partition}:states:::sqs:sendMessage.waitForTaskToken"', '"arn:aws:states:::sqs:sendMessage.waitForTaskToken"'),
-    expect: /\[partition aws-cn\] WaitForWorker: Resource is arn:aws:states:::sqs:sendMessage\.waitForTaskToken, expected exactly arn:aws-cn:states:::sqs:sendMessage\.waitForTaskToken/,
-  },
-  {
-    name: "undeclared template placeholder",
-    plant: (d) => edit(d, "statemachine.asl.json", '"Comment": "Sends', '"Comment": "In ${region}: sends'),
-    expect: /placeholder \$\{region\} is not supplied by templatefile\(\)/,
-  },
-  {
-    name: "template variable supplied but unused",
-    plant: (d) => edit(d, "main.tf", "    timeout_seconds   = var.task_timeout_seconds\n", "    timeout_seconds   = var.task_timeout_seconds\n    region            = local.region\n"),
-    expect: /templatefile\(\) supplies region, which statemachine\.asl\.json never uses/,
+    validate: true,
+    expect: /Reference to undeclared resource[\s\S]*aws_sqs_queue\.task\.arn/,
   },
   {
     name: "wildcard action",
     plant: (d) => edit(d, "main.tf", 'actions   = ["sqs:SendMessage"]', 'actions   = ["sqs:*"]'),
-    expect: /wildcard action sqs:\* in an Allow statement/,
+    tests: "tests/iam.tftest.hcl",
+    expect: /run "no_allow_statement_grants_a_wildcard_action"\.\.\. fail/,
   },
   {
-    name: "grant on Resource *",
-    plant: (d) => edit(d, "main.tf", /(sid       = "ConsumeTasksQueue"[\s\S]*?resources = )\[aws_sqs_queue\.tasks\.arn\]/, '$1["*"]'),
-    expect: /sqs:ReceiveMessage is granted on "\*"/,
+    name: "heartbeat >= timeout",
+    plant: (d) => edit(d, "variables.tf", /(variable "task_heartbeat_seconds" \{[\s\S]*?default\s+=\s)60/, "$13600"),
+    tests: "tests/names.tftest.hcl",
+    expect: /task_heartbeat_seconds \(3600\) must be less than\s+task_timeout_seconds \(3600\)/,
   },
   {
-    name: "statement without sid",
-    plant: (d) => edit(d, "main.tf", '    sid       = "WriteOwnLogs"\n', ""),
-    expect: /every statement needs a sid/,
+    name: "bad JSONPath in the ASL",
+    plant: (d) => edit(d, "statemachine.asl.json", '"TaskToken.$": "$$.Task.Token"', '"TaskToken.$": "$$.Task.Token["'),
+    tests: "tests/state_machine.tftest.hcl",
+    checks: true,
+    expect: /\[asl\] (asl-validator|amazon-states-language-service): .*(TaskToken|JSONPath|path)/i,
   },
   {
-    name: "callback actions not scoped to the state machine",
-    plant: (d) => edit(d, "main.tf", "resources = [aws_sfn_state_machine.callback.arn]", 'resources = ["arn:aws:states:us-east-1:123456789012:stateMachine:other"]'),
-    expect: /states:SendTaskSuccess must be scoped to this state machine/,
+    name: "Next naming a missing state",
+    plant: (d) => edit(d, "statemachine.asl.json", '"Next": "Done"', '"Next": "Finished"'),
+    tests: "tests/state_machine.tftest.hcl",
+    checks: true,
+    expect: /\[asl\] (asl-validator|amazon-states-language-service): .*(Finished|Next|state)/i,
   },
   {
-    name: "X-Ray granted unconditionally",
-    plant: (d) => edit(d, "main.tf", "  count = var.lambda_tracing_enabled ? 1 : 0\n\n  name   = \"xray\"", '  name   = "xray"'),
-    expect: /xray:PutTraceSegments, xray:PutTelemetryRecords granted unconditionally/,
+    name: "integration ARN with a fixed partition",
+    plant: (d) => edit(d, "statemachine.asl.json", '"arn:${partition}:states:::sqs:sendMessage.waitForTaskToken"', '"arn:aws:states:::sqs:sendMessage.waitForTaskToken"'),
+    tests: "tests/partition_aws_cn.tftest.hcl",
+    expect: /run "definition_in_the_aws_cn_partition"\.\.\. fail/,
   },
   {
-    name: "trust policy without aws:SourceAccount",
-    plant: (d) => edit(d, "main.tf", /(sid     = "LambdaAssumesRole"[\s\S]*?)\n\n    condition \{\n      test     = "StringEquals"\n      variable = "aws:SourceAccount"\n      values   = \[local\.account_id\]\n    \}/, "$1"),
-    expect: /worker_assume: the trust statement needs an aws:SourceAccount condition/,
+    name: "partial batch responses turned off",
+    plant: (d) => edit(d, "main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []"),
+    tests: WORKER_TESTS,
+    expect: /run "event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"\.\.\. fail/,
+  },
+  {
+    name: "visibility timeout below the function timeout",
+    plant: (d) => edit(d, "main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds - 1"),
+    tests: "tests/queues.tftest.hcl",
+    expect: /run "queues_are_encrypted_redrive_to_the_dead_letter_queue_and_outlast_the_function"\.\.\. fail/,
+  },
+  {
+    name: "worker jar missing",
+    plant: (d) => fs.rmSync(path.join(d, "lambda", "target"), { recursive: true }),
+    tests: "tests/names.tftest.hcl",
+    expect: /The worker jar \.\/lambda\/target\/callback-worker\.jar does not exist/,
+  },
+  {
+    name: "state machine no longer deleted before the worker",
+    plant: (d) => edit(d, "main.tf", "    aws_lambda_event_source_mapping.tasks,\n  ]", "  ]"),
+    tests: "none",
+    inspect: true,
+    checks: true,
+    expect: /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_lambda_event_source_mapping\.tasks/,
+  },
+  {
+    name: "missing handler class",
+    plant: (d) => fs.rmSync(path.join(d, "lambda/src/main/java/io/sfncallback/worker/CallbackHandler.java")),
+    reuse: true,
+    expect: /handler class io\.sfncallback\.worker\.CallbackHandler does not exist/,
   },
   {
     name: "worker calls an action its role lacks",
     plant: (d) =>
-      write(
-        d,
-        "lambda/src/main/java/io/sfncallback/worker/Purger.java",
+      fs.writeFileSync(
+        path.join(d, "lambda/src/main/java/io/sfncallback/worker/Purger.java"),
         "package io.sfncallback.worker;\n\nimport software.amazon.awssdk.services.sqs.SqsClient;\n\nfinal class Purger {\n    void purge(SqsClient sqs, String url) {\n        sqs.purgeQueue(r -> r.queueUrl(url));\n    }\n}\n",
       ),
-    expect: /Purger\.java:7: \[iam\] the worker calls purgeQueue\(\.\.\.\) but its role \(aws_iam_role\.worker\) is not allowed sqs:PurgeQueue/,
-  },
-  {
-    name: "no SDK call found in the worker",
-    plant: (d) => {
-      for (const f of require("./lib/java").javaFiles(path.join(d, "lambda/src/main/java"))) {
-        const t = fs.readFileSync(f, "utf8");
-        fs.writeFileSync(f, t.replace(/software\.amazon\.awssdk\.services\.(sfn|sqs)/g, "example.nothing")
-          .replace(/"(AmazonSQS|AWSStepFunctions)\./g, '"Example.'));
-      }
-    },
-    expect: /found no Step Functions or SQS SDK call/,
-  },
-  {
-    name: "handler naming a missing class",
-    plant: (d) => edit(d, "main.tf", '"io.sfncallback.worker.CallbackHandler::handleRequest"', '"io.sfncallback.worker.NoSuchHandler::handleRequest"'),
-    expect: /handler class io\.sfncallback\.worker\.NoSuchHandler does not exist/,
-  },
-  {
-    name: "handler naming a missing method",
-    plant: (d) => edit(d, "main.tf", '"io.sfncallback.worker.CallbackHandler::handleRequest"', '"io.sfncallback.worker.CallbackHandler::handle"'),
-    expect: /handler method handle not found/,
-  },
-  {
-    name: "jar path that is not the shaded jar",
-    plant: (d) => edit(d, "main.tf", '"${path.module}/lambda/target/callback-worker.jar"', '"${path.module}/lambda/target/worker.jar"'),
-    expect: /filename \.\/lambda\/target\/worker\.jar is not the Maven shaded jar lambda\/target\/callback-worker\.jar/,
-  },
-  {
-    name: "misspelled environment variable",
-    plant: (d) => edit(d, "main.tf", "HEARTBEAT_INTERVAL_SECONDS = tostring", "HEARTBEAT_INTERVAL_SECS    = tostring"),
-    expect: /environment variable HEARTBEAT_INTERVAL_SECS is not read anywhere in the worker source/,
-  },
-  {
-    name: "event source mapping on the function instead of the alias",
-    plant: (d) => edit(d, "main.tf", "function_name                      = aws_lambda_alias.live.arn", "function_name                      = aws_lambda_function.worker.arn"),
-    expect: /must target the alias ARN/,
-  },
-  {
-    name: "no ReportBatchItemFailures",
-    plant: (d) => edit(d, "main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []"),
-    expect: /function_response_types must include "ReportBatchItemFailures"/,
-  },
-  {
-    name: "queue without SSE",
-    plant: (d) => edit(d, "main.tf", "  sqs_managed_sse_enabled    = true", "  sqs_managed_sse_enabled    = false"),
-    expect: /aws_sqs_queue\.tasks: sqs_managed_sse_enabled must be true/,
-  },
-  {
-    name: "visibility timeout not derived from the function timeout",
-    plant: (d) => edit(d, "main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds"),
-    expect: /visibility timeout is 120, expected 6 x lambda_timeout_seconds \+ batching_window_seconds = 720/,
+    reuse: true,
+    expect: /Purger\.java:7: \[iam\] the worker calls purgeQueue\(\.\.\.\) but its policy .* does not allow sqs:PurgeQueue/,
   },
   {
     name: "README variable table out of step",
-    plant: (d) => edit(d, "variables.tf", /(variable "batch_size" \{[\s\S]*?default\s+=\s)10/, "$15"),
-    expect: /README\.md:\d+: \[docs\] the variable table says batch_size defaults to 10, variables\.tf says 5/,
+    plant: (d) => edit(d, "README.md", "| `batch_size` | `10` |", "| `batch_size` | `5` |"),
+    reuse: true,
+    expect: /the variable table says batch_size defaults to 5, variables\.tf says 10/,
   },
   {
     name: "local stack defaults out of step",
-    plant: (d) => write(d, "local/src/main/resources/terraform-defaults.json", JSON.stringify({ task_heartbeat_seconds: 61, batch_size: 10 })),
-    expect: /default of task_heartbeat_seconds is 60 but local\/src\/main\/resources\/terraform-defaults\.json says 61/,
+    plant: (d) => edit(d, "local/src/main/resources/terraform-defaults.json", '"task_heartbeat_seconds": 60', '"task_heartbeat_seconds": 61'),
+    reuse: true,
+    expect: /task_heartbeat_seconds is 61 here but variables\.tf's default is 60/,
   },
 ];
 
-async function runSelfTest(root, checkRoot) {
-  const started = Date.now();
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), "check-infra-selftest-"));
-  let passed = 0;
-  let failed = 0;
-  try {
-    // The unchanged copy must be clean, or the cases below prove nothing.
-    const clean = path.join(base, "clean");
-    copyInto(root, clean);
-    const baseline = await checkRoot(clean);
-    if (baseline.count !== 0) {
-      console.log(`self-test: FAIL the unchanged copy has ${baseline.count} finding(s); fix those first:`);
-      for (const l of baseline.lines) console.log(`    ${l}`);
-      return false;
-    }
-    for (const [i, c] of CASES.entries()) {
-      const dir = path.join(base, `case-${i}`);
-      copyInto(root, dir);
-      let result;
-      try {
-        c.plant(dir);
-        result = await checkRoot(dir);
-      } catch (e) {
-        console.log(`self-test: FAIL ${c.name}: ${e.message}`);
-        failed++;
-        continue;
-      }
-      const hit = result.lines.find((l) => c.expect.test(l));
-      if (result.count > 0 && hit) {
-        passed++;
-        console.log(`self-test: ok   ${c.name}: ${hit.split("\n")[0]}`);
-      } else {
-        failed++;
-        console.log(`self-test: FAIL ${c.name}: expected a finding matching ${c.expect}, got ${result.count}:`);
-        for (const l of result.lines) console.log(`    ${l.split("\n")[0]}`);
-      }
-    }
-  } finally {
-    fs.rmSync(base, { recursive: true, force: true });
+function run(script, dir, c, clean) {
+  const args = ["--check-dir", dir];
+  if (c.reuse) args.push("--reuse", clean);
+  else {
+    args.push("--tests", c.tests ?? "none");
+    if (!c.validate) args.push("--no-validate");
+    if (!c.inspect) args.push("--no-inspect");
+    if (!c.checks) args.push("--no-checks");
   }
-  console.log(`self-test: ${((Date.now() - started) / 1000).toFixed(1)} s for ${CASES.length} planted errors`);
-  console.log(`self-test: ${passed} passed, ${failed} failed`);
-  return failed === 0;
+  return new Promise((resolve) => {
+    const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (b) => (output += b));
+    child.stderr.on("data", (b) => (output += b));
+    child.on("close", (code) => resolve({ code, output }));
+  });
 }
 
-module.exports = { runSelfTest, CASES };
+async function main() {
+  const [work, script] = process.argv.slice(2);
+  const clean = path.join(work, "stack");
+  const started = Date.now();
+  let failed = 0;
+  const results = new Array(CASES.length);
+  let next = 0;
+  async function worker() {
+    while (next < CASES.length) {
+      const i = next++;
+      const c = CASES[i];
+      const dir = path.join(work, `plant-${i}`);
+      fs.cpSync(clean, dir, { recursive: true });
+      const t0 = Date.now();
+      let r;
+      try {
+        c.plant(dir);
+        r = await run(script, dir, c, clean);
+      } catch (e) {
+        r = { code: 0, output: `self-test setup failed: ${e.message}` };
+      }
+      const hit = r.output.match(c.expect);
+      const secs = `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+      results[i] = r.code !== 0 && hit ? `ok   ${c.name} (${secs}): ${hit[0].replace(/\s+/g, " ").slice(0, 160)}` : `FAIL ${c.name}: expected a failure matching ${c.expect}, got exit ${r.code}:\n${r.output.replace(/^/gm, "    ")}`;
+      if (!(r.code !== 0 && hit)) failed++;
+      for (const f of fs.readdirSync(work)) if (f.startsWith(`plant-${i}`)) fs.rmSync(path.join(work, f), { recursive: true, force: true });
+    }
+  }
+  await Promise.all([worker(), worker()]);
+  for (const l of results) console.log(`self-test: ${l}`);
+  console.log(`self-test: ${((Date.now() - started) / 1000).toFixed(0)} s for ${CASES.length} planted errors`);
+  console.log(`self-test: ${CASES.length - failed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+main().then((code) => process.exit(code));

@@ -156,4 +156,4 @@ function shadedJar(pomFile) {
   return { jar: `target/${resolved}.jar` };
 }
 
-module.exports = { sdkCalls, envVarsRead, findClass, shadedJar, javaFiles, SDK_OPERATIONS };
+module.exports = { sdkCalls, envVarsRead, findClass, shadedJar, javaFiles };

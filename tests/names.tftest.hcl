@@ -1,0 +1,79 @@
+# The longest names: a 32-character name_prefix in the region with the longest name AWS has
+# (us-isof-south-1, 15 characters) must fit every AWS name limit. IAM role names carry the region
+# and are the tightest: 64 characters.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+run "longest_prefix_and_region_fit_every_name_limit" {
+  command = plan
+
+  variables {
+    name_prefix = "a2345678901234567890123456789012"
+    region      = "us-isof-south-1"
+    alarm_email = "ops@example.com"
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { id = "us-isof-south-1" }
+  }
+
+  assert {
+    condition     = length(var.name_prefix) == 32 && aws_iam_role.worker.name == "a2345678901234567890123456789012-worker-us-isof-south-1"
+    error_message = "The test must use the longest allowed prefix and region: ${aws_iam_role.worker.name}"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.worker.name) <= 64 && length(aws_iam_role.state_machine.name) <= 64
+    error_message = "IAM role names are at most 64 characters: ${aws_iam_role.worker.name}, ${aws_iam_role.state_machine.name}"
+  }
+
+  # https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName: 64 for a name)
+  assert {
+    condition     = length(aws_lambda_function.worker.function_name) <= 64
+    error_message = "Lambda function names are at most 64 characters: ${aws_lambda_function.worker.function_name}"
+  }
+
+  # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+  assert {
+    condition     = length(aws_sqs_queue.tasks.name) <= 80 && length(aws_sqs_queue.dead_letters.name) <= 80
+    error_message = "Queue names are at most 80 characters."
+  }
+
+  # https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html
+  assert {
+    condition     = length(aws_sfn_state_machine.callback.name) <= 80
+    error_message = "State machine names are at most 80 characters."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.worker.name) <= 512 && length(aws_cloudwatch_log_group.state_machine.name) <= 512
+    error_message = "Log group names are at most 512 characters."
+  }
+
+  assert {
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.tasks_waiting, aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out] :
+    length(a.alarm_name) <= 255 && length(a.alarm_description) <= 1024])
+    error_message = "Alarm names are at most 255 characters and descriptions 1024."
+  }
+
+  assert {
+    condition     = length(aws_sns_topic.alarms[0].name) <= 256
+    error_message = "SNS topic names are at most 256 characters."
+  }
+
+  # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Description: 1000)
+  assert {
+    condition     = length(aws_iam_role.worker.description) <= 1000 && length(aws_iam_role.state_machine.description) <= 1000
+    error_message = "IAM role descriptions are at most 1000 characters."
+  }
+
+  # https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (Description: 256)
+  assert {
+    condition     = length(aws_lambda_function.worker.description) <= 256
+    error_message = "Lambda descriptions are at most 256 characters: ${length(aws_lambda_function.worker.description)}"
+  }
+}

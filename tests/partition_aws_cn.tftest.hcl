@@ -1,0 +1,41 @@
+# The definition rendered in the aws-cn partition: the integration ARN follows the partition.
+# (A file of its own: the mock provider updates resources in place, so a queue created by an
+# earlier run would keep its URL.) scripts/check-infra.sh runs the ASL validators on it too.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws-cn", dns_suffix = "amazonaws.com.cn" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { id = "cn-north-1" }
+}
+
+override_resource {
+  target = aws_sqs_queue.tasks
+  values = {
+    id  = "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/sfn-callback-tasks"
+    arn = "arn:aws-cn:sqs:cn-north-1:123456789012:sfn-callback-tasks"
+    url = "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/sfn-callback-tasks"
+  }
+}
+
+run "definition_in_the_aws_cn_partition" {
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Resource == "arn:aws-cn:states:::sqs:sendMessage.waitForTaskToken" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Parameters.QueueUrl == "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/sfn-callback-tasks"
+    )
+    error_message = "aws-cn: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker)}"
+  }
+
+  assert {
+    condition     = aws_iam_role.worker.name == "sfn-callback-worker-cn-north-1"
+    error_message = "Role name in cn-north-1: ${aws_iam_role.worker.name}"
+  }
+}

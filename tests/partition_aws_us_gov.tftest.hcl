@@ -1,0 +1,41 @@
+# The definition rendered in the aws-us-gov partition: the integration ARN follows the partition.
+# (A file of its own: the mock provider updates resources in place, so a queue created by an
+# earlier run would keep its URL.) scripts/check-infra.sh runs the ASL validators on it too.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws-us-gov", dns_suffix = "amazonaws.com" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { id = "us-gov-west-1" }
+}
+
+override_resource {
+  target = aws_sqs_queue.tasks
+  values = {
+    id  = "https://sqs.us-gov-west-1.amazonaws.com/123456789012/sfn-callback-tasks"
+    arn = "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:sfn-callback-tasks"
+    url = "https://sqs.us-gov-west-1.amazonaws.com/123456789012/sfn-callback-tasks"
+  }
+}
+
+run "definition_in_the_aws_us_gov_partition" {
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Resource == "arn:aws-us-gov:states:::sqs:sendMessage.waitForTaskToken" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Parameters.QueueUrl == "https://sqs.us-gov-west-1.amazonaws.com/123456789012/sfn-callback-tasks"
+    )
+    error_message = "aws-us-gov: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker)}"
+  }
+
+  assert {
+    condition     = aws_iam_role.worker.name == "sfn-callback-worker-us-gov-west-1"
+    error_message = "Role name in us-gov-west-1: ${aws_iam_role.worker.name}"
+  }
+}

@@ -1,0 +1,189 @@
+# The state machine definition exactly as templatefile renders statemachine.asl.json, field by
+# field, with the defaults and at the edges (smallest and largest timings, the aws-cn and
+# aws-us-gov partitions). scripts/check-infra.sh also runs AWS's ASL validators (asl-validator,
+# amazon-states-language-service) on each definition these runs render. The first run applies;
+# the others plan against its state, where the queue's URL is known.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+# The two queues told apart (the redrive policy, the mapping and the alarms name one of them);
+# a queue's id is its URL.
+override_resource {
+  target = aws_sqs_queue.tasks
+  values = {
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-tasks"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+  }
+}
+
+override_resource {
+  target = aws_sqs_queue.dead_letters
+  values = {
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
+    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
+  }
+}
+
+run "definition_with_the_defaults" {
+  assert {
+    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition)) == ["Comment", "StartAt", "States"]
+    error_message = "Top-level fields: ${jsonencode(keys(jsondecode(aws_sfn_state_machine.callback.definition)))}"
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.callback.definition).StartAt == "WaitForWorker"
+    error_message = "StartAt must be WaitForWorker."
+  }
+
+  assert {
+    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["Done", "NoHeartbeat", "TookTooLong", "WaitForWorker", "WorkerFailed"]
+    error_message = "States: ${jsonencode(keys(jsondecode(aws_sfn_state_machine.callback.definition).States))}"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Type == "Task" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Resource == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    )
+    error_message = "WaitForWorker is the SQS waitForTaskToken integration of partition aws."
+  }
+
+  # The worker's message contract (docs/reference.md): token, execution and input.
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Parameters == {
+      QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+      MessageBody = {
+        "TaskToken.$"    = "$$.Task.Token"
+        "ExecutionArn.$" = "$$.Execution.Id"
+        "Input.$"        = "$"
+      }
+    }
+    error_message = "Parameters: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Parameters)}"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 60 &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 3600
+    )
+    error_message = "HeartbeatSeconds/TimeoutSeconds come from task_heartbeat_seconds/task_timeout_seconds."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.ResultPath == "$.result" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Next == "Done"
+    )
+    error_message = "The worker's output lands at $.result and the execution succeeds."
+  }
+
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Retry == [{
+      ErrorEquals     = ["SQS.SdkClientException", "SQS.AmazonSQSException"]
+      IntervalSeconds = 1
+      MaxAttempts     = 3
+      BackoffRate     = 2
+      JitterStrategy  = "FULL"
+    }]
+    error_message = "Retry: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Retry)}"
+  }
+
+  # A heartbeat expiry is reported as States.Timeout but only it matches States.HeartbeatTimeout,
+  # so that catcher must come first; failures replace the input with {Error, Cause}.
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Catch == [
+      { ErrorEquals = ["States.HeartbeatTimeout"], ResultPath = null, Next = "NoHeartbeat" },
+      { ErrorEquals = ["States.Timeout"], ResultPath = null, Next = "TookTooLong" },
+      { ErrorEquals = ["States.ALL"], ResultPath = "$", Next = "WorkerFailed" },
+    ]
+    error_message = "Catch: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Catch)}"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.Done == { Type = "Succeed" } &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Type == "Fail" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Error == "Task.NoHeartbeat" &&
+      can(regex("for 60 seconds", jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Cause)) &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Type == "Fail" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Error == "Task.TookTooLong" &&
+      can(regex("within 3600 seconds", jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Cause)) &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.Type == "Fail" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.ErrorPath == "$.Error" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.CausePath == "$.Cause"
+    )
+    error_message = "End states: ${jsonencode({ for k, v in jsondecode(aws_sfn_state_machine.callback.definition).States : k => v if k != "WaitForWorker" })}"
+  }
+}
+
+run "state_machine_is_standard_and_logs_errors_without_execution_data" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_sfn_state_machine.callback.name == "sfn-callback-callback" &&
+      aws_sfn_state_machine.callback.type == "STANDARD" &&
+      aws_sfn_state_machine.callback.role_arn == aws_iam_role.state_machine.arn
+    )
+    error_message = "State machine ${aws_sfn_state_machine.callback.name} (${aws_sfn_state_machine.callback.type})."
+  }
+
+  assert {
+    condition = (
+      aws_sfn_state_machine.callback.logging_configuration[0].level == "ERROR" &&
+      aws_sfn_state_machine.callback.logging_configuration[0].include_execution_data == false &&
+      aws_sfn_state_machine.callback.logging_configuration[0].log_destination == "${aws_cloudwatch_log_group.state_machine.arn}:*" &&
+      aws_sfn_state_machine.callback.tracing_configuration[0].enabled == false
+    )
+    error_message = "State machine logging/tracing: ${jsonencode(aws_sfn_state_machine.callback.logging_configuration)} ${jsonencode(aws_sfn_state_machine.callback.tracing_configuration)}"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.state_machine.name == "/aws/vendedlogs/states/sfn-callback-callback" && aws_cloudwatch_log_group.state_machine.retention_in_days == 14
+    error_message = "The state machine logs to a /aws/vendedlogs/ group, kept 14 days."
+  }
+}
+
+run "definition_with_the_smallest_heartbeat_and_timeout" {
+  command = plan
+
+  variables {
+    task_heartbeat_seconds     = 3
+    task_timeout_seconds       = 4
+    heartbeat_interval_seconds = 1
+    retry_delay_seconds        = 1
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 3 &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 4 &&
+      can(regex("for 3 seconds", jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Cause)) &&
+      can(regex("within 4 seconds", jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Cause))
+    )
+    error_message = "Smallest timings: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker)}"
+  }
+}
+
+run "definition_with_the_largest_heartbeat_and_timeout" {
+  command = plan
+
+  variables {
+    task_heartbeat_seconds = 31535999
+    task_timeout_seconds   = 31536000
+  }
+
+  # Rendered as plain integers (no exponent), which the ASL requires.
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 31535999 &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 31536000 &&
+      can(regex("\"HeartbeatSeconds\": 31535999,", aws_sfn_state_machine.callback.definition))
+    )
+    error_message = "Largest timings: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker)}"
+  }
+}
