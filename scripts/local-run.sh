@@ -63,6 +63,10 @@ elif [[ "${1:-}" == "--bench-load" ]]; then
   # Used by scripts/bench-local-load.sh: the same build and JVM, the load run instead of the demo.
   main_class=io.sfncallback.local.load.LoadRunMain
   args=("${@:2}")
+elif [[ "${1:-}" == "--bench-burst" ]]; then
+  # Used by scripts/bench-local-burst.sh: a burst above the worker's in-flight capacity.
+  main_class=io.sfncallback.local.load.BurstRunMain
+  args=("${@:2}")
 fi
 
 # More pooled HTTP connections per endpoint than the JDK's 5: the SDK clients here talk to two local endpoints.
