@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The README's worked example compiles, behaves as the README says, and is quoted there verbatim. */
-class ApprovalProcessorTest {
+class OrderProcessorTest {
 
     private static final Heartbeat NO_HEARTBEAT = new Heartbeat() {
         @Override
@@ -37,20 +37,31 @@ class ApprovalProcessorTest {
     }
 
     @Test
-    void approvesRejectsAndRetries() {
-        assertThat(new ApprovalProcessor().process(context("{\"orderId\":\"o-1\",\"amount\":120.5}")))
-                .isEqualTo(TaskResult.complete(JsonParser.parseString("{\"orderId\":\"o-1\",\"approved\":true}")));
-        assertThat(new ApprovalProcessor().process(context("{\"orderId\":\"o-1\"}")))
+    void aSmallOrderCompletesWithItsReservation() {
+        assertThat(new OrderProcessor().process(context("{\"orderId\":\"o-1\",\"amount\":120.5}")))
+                .isEqualTo(TaskResult.complete(JsonParser.parseString("{\"orderId\":\"o-1\",\"reservation\":\"r-o-1\"}")));
+    }
+
+    @Test
+    void aLargeOrderAsksForApprovalWithASummary() {
+        assertThat(new OrderProcessor().process(context("{\"orderId\":\"o-2\",\"amount\":1250}")))
+                .isEqualTo(TaskResult.complete(JsonParser.parseString("{\"orderId\":\"o-2\",\"reservation\":\"r-o-2\","
+                        + "\"approvalRequest\":{\"summary\":\"Order o-2 for 1250 is over the 1000 limit: approve to ship it.\"}}")));
+    }
+
+    @Test
+    void anIncompleteOrderIsRejectedAndAnUnreachableWarehouseRetried() {
+        assertThat(new OrderProcessor().process(context("{\"orderId\":\"o-1\"}")))
                 .isEqualTo(TaskResult.reject("Order.Invalid", "an order needs orderId and amount"));
-        assertThat(new ApprovalProcessor((id, amount) -> {
+        assertThat(new OrderProcessor(id -> {
             throw new IOException("connect timed out");
-        }).process(context("{\"orderId\":\"o-2\",\"amount\":5}")))
-                .isEqualTo(TaskResult.retryLater("approval service unreachable: connect timed out"));
+        }).process(context("{\"orderId\":\"o-3\",\"amount\":5}")))
+                .isEqualTo(TaskResult.retryLater("warehouse unreachable: connect timed out"));
     }
 
     @Test
     void theReadmeQuotesThisExampleVerbatim() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/com/example/orders/ApprovalProcessor.java"));
+        String source = Files.readString(Path.of("src/test/java/com/example/orders/OrderProcessor.java"));
         String readme = Files.readString(Path.of("../README.md"));
 
         assertThat(readme).contains("```java\n" + source + "```");
