@@ -60,7 +60,7 @@ echo "[e2e-cli] starting the local stack (log: $stack_log)"
 # A 10 s heartbeat: long enough that a slow first invocation on a busy machine (the worker's cold
 # start) cannot time out a success path, short enough for the smoke test's hang path to be quick.
 heartbeat=10
-"$root/scripts/local-run.sh" --no-demo --sfn-port 0 --sqs-port 0 --ready-file "$ready" \
+"$root/scripts/local-run.sh" --no-demo --sfn-port 0 --sqs-port 0 --approval-port 0 --ready-file "$ready" \
   --task-heartbeat-seconds "$heartbeat" --heartbeat-interval-seconds 2 --retry-delay-seconds 1 > "$stack_log" 2>&1 &
 stack_pid=$!
 

@@ -32,8 +32,12 @@ final class DemoExecution {
         while ("RUNNING".equals(execution.get("status").getAsString())) {
             if (System.currentTimeMillis() - lastNote >= 5000) {
                 lastNote = System.currentTimeMillis();
-                progress.accept("demo execution still running after "
-                        + (lastNote - waitingSince) / 1000 + " s");
+                String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+                boolean awaitsApproval = stack.approval().outbox().messages().stream()
+                        .anyMatch(message -> message.body().contains("Execution: " + name + "\n"));
+                progress.accept("demo execution still running after " + (lastNote - waitingSince) / 1000 + " s"
+                        + (awaitsApproval ? ": it waits for a decision; open " + stack.outboxUrl()
+                        + " and click the link" : ""));
             }
             Thread.sleep(POLL_MILLIS);
             execution = client.call("DescribeExecution", describe);

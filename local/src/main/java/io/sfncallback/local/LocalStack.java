@@ -1,6 +1,7 @@
 package io.sfncallback.local;
 
 import io.sfncallback.local.api.Arns;
+import io.sfncallback.local.approval.LocalApproval;
 import io.sfncallback.local.api.ApiException;
 import io.sfncallback.local.api.CallbackLedger;
 import io.sfncallback.local.api.SfnApi;
@@ -38,7 +39,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole callback loop in one process: ElasticMQ with the tasks queue and its DLQ, the Step Functions endpoint
- * with the project's state machine, and the event source mapping that runs the worker jar. Closing it stops
+ * with the project's state machine, the event source mapping that runs the worker jar, and the human-approval loop
+ * ({@link LocalApproval}: DynamoDB Local, an SNS outbox, the approval functions and page). Closing it stops
  * everything in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
@@ -56,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private StateMachines stateMachines;
     private final CallbackLedger ledger = new CallbackLedger();
     private EventSourceMapping mapping;
+    private LocalApproval approval;
     private String stateMachineArn;
 
     private LocalStack(LocalStackConfig config, LocalFunctions functions) {
@@ -108,6 +111,14 @@ public final class LocalStack implements AutoCloseable {
         sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
                 new SfnApi(arns, stateMachines, engine, ledger), SfnHttpServer.Limits.DEFAULT,
                 line -> System.err.println("[sfn-endpoint] " + line)));
+
+        approval = own(LocalApproval.start(config, sfnServer.endpoint(), workerLog,
+                line -> workerLog.line("INFO", line), progress));
+        functions.register(config.approvalRequestFunctionName(), approval.requestFunction());
+        progress.accept("approval e-mails go to the outbox " + approval.outboxUrl() + " (approvers: "
+                + (config.approverEmails().isEmpty() ? "none, so a run asking for approval fails with Approval.NoApprovers"
+                : String.join(", ", config.approverEmails())) + ")");
+
         StateMachine machine = createProjectStateMachine();
         stateMachineArn = machine.arn();
         progress.accept("created state machine " + stateMachineArn);
@@ -136,11 +147,19 @@ public final class LocalStack implements AutoCloseable {
                 "partition", "aws",
                 "queue_url", queues.tasksQueueUrl(),
                 "heartbeat_seconds", Integer.toString(config.taskHeartbeatSeconds()),
-                "timeout_seconds", Integer.toString(config.taskTimeoutSeconds()));
+                "timeout_seconds", Integer.toString(config.taskTimeoutSeconds()),
+                "approval_function_arn", approvalFunctionArn(),
+                "approval_timeout_seconds", Integer.toString(config.approvalTimeoutSeconds()));
         String definition = new TemplateRenderer().render(template, variables);
         String roleArn = "arn:aws:iam::" + config.accountId() + ":role/" + config.namePrefix() + "-states-"
                 + config.region();
         return stateMachines.create(config.stateMachineName(), definition, roleArn);
+    }
+
+    /** The approval-request function's ARN, as the rendered definition names it. */
+    public String approvalFunctionArn() {
+        return "arn:aws:lambda:" + config.region() + ":" + config.accountId() + ":function:"
+                + config.approvalRequestFunctionName();
     }
 
     /** The environment Terraform gives the function, plus what Lambda sets and the local endpoints. */
@@ -220,6 +239,21 @@ public final class LocalStack implements AutoCloseable {
 
     public EventSourceMapping mapping() {
         return mapping;
+    }
+
+    /** The approval loop: its outbox, endpoint, store and topic. */
+    public LocalApproval approval() {
+        return approval;
+    }
+
+    /** The outbox page: every approval e-mail the stack "sent", with its links. */
+    public String outboxUrl() {
+        return approval.outboxUrl();
+    }
+
+    /** The base of the approval links and the page's origin. */
+    public String approvalEndpoint() {
+        return approval.approvalEndpoint();
     }
 
     /** Registers a function that lambda:invoke.waitForTaskToken tasks can call by name or ARN. */

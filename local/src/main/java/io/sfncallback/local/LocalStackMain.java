@@ -45,7 +45,7 @@ public final class LocalStackMain {
             System.err.println("local-run: could not start the local stack: " + e);
             if (isPortInUse(e)) {
                 System.err.println("local-run: a port is taken (another local stack?); choose others with"
-                        + " --sfn-port / --sqs-port (0 = a free port).");
+                        + " --sfn-port / --sqs-port / --approval-port (0 = a free port).");
             }
             System.exit(1);
             return;
@@ -99,6 +99,12 @@ public final class LocalStackMain {
         ready.addProperty("queueUrl", stack.queues().tasksQueueUrl());
         ready.addProperty("dlqUrl", stack.queues().deadLetterQueueUrl());
         ready.addProperty("region", stack.config().region());
+        ready.addProperty("outboxUrl", stack.outboxUrl());
+        ready.addProperty("approvalEndpoint", stack.approvalEndpoint());
+        ready.addProperty("approvalFunctionArn", stack.approvalFunctionArn());
+        ready.addProperty("approvalTopicArn", stack.approval().topicArn());
+        ready.addProperty("dynamoDbEndpoint", stack.approval().dynamoDbEndpoint());
+        ready.addProperty("snsEndpoint", stack.approval().snsEndpoint());
         Path absolute = file.toAbsolutePath();
         Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
         Files.writeString(temporary, Json.write(ready) + "\n");
@@ -113,6 +119,10 @@ public final class LocalStackMain {
         System.out.println("  state machine           : " + stack.stateMachineArn());
         System.out.println("  tasks queue             : " + stack.queues().tasksQueueUrl());
         System.out.println("  dead-letter queue       : " + stack.queues().deadLetterQueueUrl());
+        System.out.println("  approval e-mails outbox : " + stack.outboxUrl());
+        System.out.println("  approval endpoint       : " + stack.approvalEndpoint() + "/approvals/{link}");
+        System.out.println("  approvals table         : " + stack.config().approvalsTableName() + " (DynamoDB Local, "
+                + stack.approval().dynamoDbEndpoint() + ")");
         System.out.println();
     }
 
@@ -135,7 +145,19 @@ public final class LocalStackMain {
 
                 Other demo inputs: {"mode":"reject"}, {"mode":"crash"}, {"mode":"hang","seconds":90},
                 {"mode":"retry","succeedOnAttempt":2}: see docs/reference.md.
+
+                Human approval: start a run that asks for it, open the outbox, click the link, approve or reject:
+
+                  %s start-execution --state-machine-arn %s \
+                    --input '{"mode":"approval","summary":"Order 42: 3 laptops for EUR 4,200, requested by Sam"}'
+                  open %s   (one e-mail per approver: %s)
+                  %s describe-execution --execution-arn <executionArn>   (RUNNING until someone decides;
+                    then SUCCEEDED with the decision at $.approval, or FAILED with Approval.Rejected;
+                    Approval.Expired after %d s without a decision)
                 """.formatted(which, stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
-                stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl()));
+                stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl(), sfn, stack.stateMachineArn(),
+                stack.outboxUrl(), stack.config().approverEmails().isEmpty() ? "none configured, so the run fails"
+                        + " at once with Approval.NoApprovers" : String.join(", ", stack.config().approverEmails()),
+                sfn, stack.config().approvalTimeoutSeconds()));
     }
 }

@@ -18,11 +18,12 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
               --once                        run the demo execution, then exit with its status (0 = SUCCEEDED)
               --no-demo                     start without the demo execution
               --demo-input JSON             input of the demo execution (default %s)
-              --ready-file PATH             write {sfnEndpoint, sqsEndpoint, stateMachineArn, queueUrl, dlqUrl, region}
-                                            to PATH once the stack is ready
+              --ready-file PATH             write {sfnEndpoint, sqsEndpoint, stateMachineArn, queueUrl, dlqUrl, region,
+                                            outboxUrl, approvalEndpoint, ...} to PATH once the stack is ready
             Where it listens (0 = a free port):
               --sfn-port N                  Step Functions endpoint port (default %d)
               --sqs-port N                  SQS endpoint port (default %d)
+              --approval-port N             approval pages and the outbox of sent e-mails (default %d)
               --region NAME                 region in ARNs and for the SDKs (default %s)
             What it runs:
               --name-prefix NAME            Terraform's name_prefix (default from terraform-defaults.json)
@@ -36,12 +37,16 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
               --max-concurrent-records N    --task-heartbeat-seconds N    --task-timeout-seconds N
               --heartbeat-interval-seconds N --retry-delay-seconds N
               --message-retention-seconds N --dlq-message-retention-seconds N
+              --approval-timeout-seconds N  how long an approval waits for a decision (approval_timeout_seconds)
+              --approver-emails A,B         approvers, comma-separated (default %s; Terraform's default is none,
+                                            and '' shows it: a run asking for approval fails with Approval.NoApprovers)
               --lambda-application-log-level LEVEL   (AWS_LAMBDA_LOG_LEVEL of the worker; default INFO)
               --visibility-timeout-seconds N  tasks queue visibility timeout (default 6 x lambda timeout + window)
               --poll-wait-seconds N         long-poll wait of the event source mapping (default 2)
               -h, --help                    this help
             """.formatted(DEFAULT_DEMO_INPUT, LocalStackConfig.DEFAULT_SFN_PORT, LocalStackConfig.DEFAULT_SQS_PORT,
-            LocalStackConfig.DEFAULT_REGION, LocalStackConfig.HANDLER_CLASS);
+            LocalStackConfig.DEFAULT_APPROVAL_PORT, LocalStackConfig.DEFAULT_REGION, LocalStackConfig.HANDLER_CLASS,
+            String.join(",", LocalStackConfig.DEFAULT_LOCAL_APPROVERS));
 
     public static CommandLine parse(List<String> args, TerraformDefaults defaults, Path repoRoot) {
         LocalStackConfig.Builder config = LocalStackConfig.builder(defaults, repoRoot);
@@ -66,6 +71,9 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
                         case "--ready-file" -> readyFile = Path.of(value);
                         case "--sfn-port" -> config.sfnPort = integer(flag, value);
                         case "--sqs-port" -> config.sqsPort = integer(flag, value);
+                        case "--approval-port" -> config.approvalPort = integer(flag, value);
+                        case "--approval-timeout-seconds" -> config.approvalTimeoutSeconds = integer(flag, value);
+                        case "--approver-emails" -> config.approverEmails = addresses(value);
                         case "--region" -> config.region = value;
                         case "--name-prefix" -> config.namePrefix = value;
                         case "--definition" -> config.definitionTemplate = Path.of(value);
@@ -101,6 +109,22 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
             }
         }
         return new CommandLine(config.build(), readyFile, once, demo, demoInput, help);
+    }
+
+    /** Comma-separated addresses; an empty value means none. The approval handler checks each address. */
+    static List<String> addresses(String value) {
+        if (value.isBlank()) {
+            return List.of();
+        }
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String address : value.split(",", -1)) {
+            if (address.isBlank()) {
+                throw new IllegalArgumentException("--approver-emails has an empty address in '" + value
+                        + "' (give addresses separated by commas, or '' for none)");
+            }
+            addresses.add(address.trim());
+        }
+        return addresses;
     }
 
     private static int integer(String flag, String value) {

@@ -2,6 +2,7 @@ package io.sfncallback.local.config;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +15,8 @@ public record LocalStackConfig(
         int maxReceiveCount, int messageRetentionSeconds, int dlqMessageRetentionSeconds, int lambdaTimeoutSeconds, int lambdaMemoryMb, String lambdaLogLevel,
         int batchSize, int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords,
         int taskHeartbeatSeconds, int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds,
-        Integer visibilityTimeoutOverride, int pollWaitSeconds, Map<String, String> extraWorkerEnvironment) {
+        Integer visibilityTimeoutOverride, int pollWaitSeconds, Map<String, String> extraWorkerEnvironment,
+        int approvalPort, int approvalTimeoutSeconds, List<String> approverEmails) {
 
     public static final String LOCALHOST = "127.0.0.1";
     public static final int DEFAULT_SFN_PORT = 8083;
@@ -23,9 +25,20 @@ public record LocalStackConfig(
     /** The account id AWS documentation uses in examples; nothing here is a real account. */
     public static final String LOCAL_ACCOUNT_ID = "123456789012";
     public static final String HANDLER_CLASS = "io.sfncallback.worker.CallbackHandler";
+    /** The approval page and outbox port (APPROVAL_PAGE_ORIGIN's example in docs/approval.md). */
+    public static final int DEFAULT_APPROVAL_PORT = 8085;
+    /**
+     * The local stack's approvers when none are given: one example address, so that the approval demo works out of
+     * the box. Terraform's default is none ({@code approver_emails = []}): there a run asking for approval fails at
+     * once with Approval.NoApprovers ({@code --approver-emails ''} shows that locally).
+     */
+    public static final List<String> DEFAULT_LOCAL_APPROVERS = List.of("approver@example.com");
+    /** Step Functions' longest execution, one year, bounds the approval task's TimeoutSeconds (docs/approval.md). */
+    public static final int MAX_APPROVAL_TIMEOUT_SECONDS = 31_536_000;
 
     public LocalStackConfig {
         extraWorkerEnvironment = Map.copyOf(extraWorkerEnvironment);
+        approverEmails = List.copyOf(approverEmails);
     }
 
     /** AWS recommends at least 6 × the function timeout, plus the batching window (as main.tf does). */
@@ -48,6 +61,24 @@ public record LocalStackConfig(
 
     public String functionName() {
         return namePrefix + "-worker";
+    }
+
+    /** The Lambda function the state machine's approval task invokes. */
+    public String approvalRequestFunctionName() {
+        return namePrefix + "-approval-request";
+    }
+
+    /** The Lambda function behind the approval page (the HTTP API's integration). */
+    public String approvalPageFunctionName() {
+        return namePrefix + "-approval-page";
+    }
+
+    public String approvalsTableName() {
+        return namePrefix + "-approvals";
+    }
+
+    public String approvalTopicName() {
+        return namePrefix + "-approvals";
     }
 
     /** A builder starting from the Terraform defaults, for a checkout rooted at {@code repoRoot}. */
@@ -83,6 +114,9 @@ public record LocalStackConfig(
         builder.visibilityTimeoutOverride = visibilityTimeoutOverride;
         builder.pollWaitSeconds = pollWaitSeconds;
         builder.extraWorkerEnvironment.putAll(extraWorkerEnvironment);
+        builder.approvalPort = approvalPort;
+        builder.approvalTimeoutSeconds = approvalTimeoutSeconds;
+        builder.approverEmails = approverEmails;
         return builder;
     }
 
@@ -114,6 +148,9 @@ public record LocalStackConfig(
         public Integer visibilityTimeoutOverride;
         public int pollWaitSeconds = 2;
         public final Map<String, String> extraWorkerEnvironment = new LinkedHashMap<>();
+        public int approvalPort = DEFAULT_APPROVAL_PORT;
+        public int approvalTimeoutSeconds;
+        public List<String> approverEmails = DEFAULT_LOCAL_APPROVERS;
 
         private Builder() {
         }
@@ -136,6 +173,7 @@ public record LocalStackConfig(
             taskTimeoutSeconds = defaults.taskTimeoutSeconds();
             heartbeatIntervalSeconds = defaults.heartbeatIntervalSeconds();
             retryDelaySeconds = defaults.retryDelaySeconds();
+            approvalTimeoutSeconds = defaults.approvalTimeoutSeconds();
         }
 
         public LocalStackConfig build() {
@@ -161,12 +199,16 @@ public record LocalStackConfig(
                     || (visibilityTimeoutOverride >= 0 && visibilityTimeoutOverride <= 43_200),
                     "the visibility timeout must be 0..43200 seconds");
             require(pollWaitSeconds >= 1 && pollWaitSeconds <= 20, "the poll wait must be 1..20 seconds");
+            require(approvalPort >= 0 && approvalPort <= 65535, "the approval page port must be 0..65535");
+            require(approvalTimeoutSeconds >= 1 && approvalTimeoutSeconds <= MAX_APPROVAL_TIMEOUT_SECONDS,
+                    "approval_timeout_seconds must be 1.." + MAX_APPROVAL_TIMEOUT_SECONDS);
+            require(approverEmails != null, "approver_emails must be a list (possibly empty)");
             return new LocalStackConfig(host, sfnPort, sqsPort, region, accountId, namePrefix, definitionTemplate,
                     workerJar, handlerClass, maxReceiveCount, messageRetentionSeconds, dlqMessageRetentionSeconds,
                     lambdaTimeoutSeconds, lambdaMemoryMb, lambdaLogLevel,
                     batchSize, batchingWindowSeconds, maxConcurrency, maxConcurrentRecords, taskHeartbeatSeconds,
                     taskTimeoutSeconds, heartbeatIntervalSeconds, retryDelaySeconds, visibilityTimeoutOverride,
-                    pollWaitSeconds, extraWorkerEnvironment);
+                    pollWaitSeconds, extraWorkerEnvironment, approvalPort, approvalTimeoutSeconds, approverEmails);
         }
 
         private static void require(boolean condition, String message) {

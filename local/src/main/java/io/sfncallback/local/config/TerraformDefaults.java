@@ -1,11 +1,14 @@
 package io.sfncallback.local.config;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.sfncallback.local.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Terraform variable defaults the local stack runs with, read from {@code terraform-defaults.json} (keys are
@@ -14,9 +17,14 @@ import java.nio.charset.StandardCharsets;
 public record TerraformDefaults(String namePrefix, int maxReceiveCount, int messageRetentionSeconds,
         int dlqMessageRetentionSeconds, int lambdaMemoryMb, int lambdaTimeoutSeconds, String lambdaApplicationLogLevel, int batchSize,
         int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords, int taskHeartbeatSeconds,
-        int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds) {
+        int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds, int approvalTimeoutSeconds,
+        List<String> approverEmails) {
 
     public static final String RESOURCE = "/terraform-defaults.json";
+
+    public TerraformDefaults {
+        approverEmails = List.copyOf(approverEmails);
+    }
 
     public static TerraformDefaults load() {
         try (InputStream in = TerraformDefaults.class.getResourceAsStream(RESOURCE)) {
@@ -46,7 +54,24 @@ public record TerraformDefaults(String namePrefix, int maxReceiveCount, int mess
                 number(values, "task_heartbeat_seconds"),
                 number(values, "task_timeout_seconds"),
                 number(values, "heartbeat_interval_seconds"),
-                number(values, "retry_delay_seconds"));
+                number(values, "retry_delay_seconds"),
+                number(values, "approval_timeout_seconds"),
+                strings(values, "approver_emails"));
+    }
+
+    private static List<String> strings(JsonObject values, String name) {
+        JsonElement value = values.get(name);
+        if (!(value instanceof JsonArray array)) {
+            throw new IllegalStateException(RESOURCE + ": '" + name + "' must be an array of strings");
+        }
+        List<String> strings = new ArrayList<>();
+        for (JsonElement item : array) {
+            if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
+                throw new IllegalStateException(RESOURCE + ": '" + name + "' must be an array of strings");
+            }
+            strings.add(item.getAsString());
+        }
+        return strings;
     }
 
     private static int number(JsonObject values, String name) {

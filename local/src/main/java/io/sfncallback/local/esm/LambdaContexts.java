@@ -7,28 +7,29 @@ import java.nio.charset.StandardCharsets;
 /**
  * Builds the {@code com.amazonaws.services.lambda.runtime.Context} and {@code LambdaLogger} the handler gets, as
  * dynamic proxies of the interfaces loaded by the function's own class loader: the stack never links
- * aws-lambda-java-core itself, so the jar's copy is the only one in play.
+ * aws-lambda-java-core itself, so the jar's copy is the only one in play. Used for the worker and for the approval
+ * functions, each with its own class loader.
  */
-final class LambdaContexts {
+public final class LambdaContexts {
 
     private final ClassLoader loader;
     private final Class<?> contextType;
     private final Class<?> loggerType;
     private final Object logger;
 
-    LambdaContexts(ClassLoader loader, LogSink sink) throws ClassNotFoundException {
+    public LambdaContexts(ClassLoader loader, LogSink sink) throws ClassNotFoundException {
         this.loader = loader;
         this.contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
         this.loggerType = loader.loadClass("com.amazonaws.services.lambda.runtime.LambdaLogger");
         this.logger = Proxy.newProxyInstance(loader, new Class<?>[] {loggerType}, loggerHandler(sink));
     }
 
-    Class<?> contextType() {
+    public Class<?> contextType() {
         return contextType;
     }
 
     /** A Context for one invocation whose remaining time counts down to {@code deadlineMillis}. */
-    Object context(FunctionSettings function, String requestId, long deadlineMillis) {
+    public Object context(FunctionSettings function, String requestId, long deadlineMillis) {
         InvocationHandler handler = (proxy, method, args) -> switch (method.getName()) {
             case "getAwsRequestId" -> requestId;
             case "getLogGroupName" -> "/aws/lambda/" + function.functionName();

@@ -25,7 +25,7 @@ public final class LoadRunMain {
         int clientThreads = 32;
         int timeoutSeconds = 300;
         int warmup = 0;
-        List<String> stackArgs = new ArrayList<>(List.of("--sfn-port", "0", "--sqs-port", "0"));
+        List<String> stackArgs = new ArrayList<>(List.of("--sfn-port", "0", "--sqs-port", "0", "--approval-port", "0"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--executions" -> executions = Integer.parseInt(args[++i]);

@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.InvalidArnException;
 import software.amazon.awssdk.services.sfn.model.InvalidExecutionInputException;
@@ -122,7 +123,8 @@ class SfnEndpointTest {
         assertEquals("{\"order\":42}", execution.input());
         assertTrue(!execution.stopDate().isBefore(execution.startDate()));
         assertEquals(List.of(EXECUTION_STARTED, TASK_STATE_ENTERED, TASK_SCHEDULED, TASK_STARTED, TASK_SUBMITTED,
-                TASK_SUCCEEDED, TASK_STATE_EXITED, SUCCEED_STATE_ENTERED, SUCCEED_STATE_EXITED, EXECUTION_SUCCEEDED),
+                TASK_SUCCEEDED, TASK_STATE_EXITED, HistoryEventType.CHOICE_STATE_ENTERED,
+                HistoryEventType.CHOICE_STATE_EXITED, SUCCEED_STATE_ENTERED, SUCCEED_STATE_EXITED, EXECUTION_SUCCEEDED),
                 SfnClients.types(sfn, executionArn));
         List<HistoryEvent> history = SfnClients.history(sfn, executionArn);
         HistoryEvent scheduled = history.get(2);

@@ -21,7 +21,8 @@ class DefinitionParserTest {
         TaskState task = assertInstanceOf(TaskState.class, definition.state(definition.startAt()));
         assertEquals(60, task.heartbeatSeconds());
         assertEquals(3600, task.timeoutSeconds());
-        assertEquals("Done", task.next());
+        // A result without approvalRequest goes on through the ApprovalRequested Choice to Done.
+        assertEquals("ApprovalRequested", task.next());
         assertEquals(1, task.retriers().size());
         assertEquals(Retrier.Jitter.FULL, task.retriers().get(0).jitter());
         assertEquals(List.of("States.HeartbeatTimeout"), task.catchers().get(0).errorEquals());

@@ -29,6 +29,42 @@ class CommandLineTest {
         assertEquals(Path.of("/repo/lambda/target/callback-worker.jar"), config.workerJar());
         assertEquals(8083, config.sfnPort());
         assertEquals(9324, config.sqsPort());
+        assertEquals(8085, config.approvalPort());
+        assertEquals(86400, config.approvalTimeoutSeconds());
+        assertEquals("sfn-callback-approval-request", config.approvalRequestFunctionName());
+        assertEquals("sfn-callback-approvals", config.approvalsTableName());
+    }
+
+    /** Terraform's approver_emails defaults to none; the local stack has one example approver so the demo works. */
+    @Test
+    void terraformHasNoApproversByDefaultButTheLocalStackHasAnExampleOne() {
+        assertEquals(List.of(), defaults.approverEmails());
+        assertEquals(86400, defaults.approvalTimeoutSeconds());
+        LocalStackConfig config = CommandLine.parse(List.of(), defaults, Path.of("/repo")).config();
+        assertEquals(List.of("approver@example.com"), config.approverEmails());
+    }
+
+    @Test
+    void theApprovalFlagsSetPortTimeoutAndApprovers() {
+        LocalStackConfig config = CommandLine.parse(List.of("--approval-port", "0", "--approval-timeout-seconds", "5",
+                "--approver-emails", "alice@example.com, bob@example.com"), defaults, Path.of("/repo")).config();
+        assertEquals(0, config.approvalPort());
+        assertEquals(5, config.approvalTimeoutSeconds());
+        assertEquals(List.of("alice@example.com", "bob@example.com"), config.approverEmails());
+        assertEquals(List.of(), CommandLine.parse(List.of("--approver-emails", ""), defaults, Path.of("/repo"))
+                .config().approverEmails());
+    }
+
+    @Test
+    void badApprovalValuesAreRefusedWithAMessageNamingThem() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of(
+                "--approval-timeout-seconds", "0"), defaults, Path.of("."))).getMessage()
+                .contains("approval_timeout_seconds"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of(
+                "--approver-emails", "a@example.com,,b@example.com"), defaults, Path.of("."))).getMessage()
+                .contains("--approver-emails"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of(
+                "--approval-port", "70000"), defaults, Path.of("."))).getMessage().contains("approval page port"));
     }
 
     @Test

@@ -25,6 +25,7 @@ class LoadIT {
         LocalStackConfig.Builder config = LocalStackConfig.builder(TerraformDefaults.load(), Definitions.repoRoot());
         config.sfnPort = 0;
         config.sqsPort = 0;
+        config.approvalPort = 0;
         config.workerJar = WorkerJar.require();
         config.namePrefix = "load";
         try (LocalStack stack = LocalStack.start(config.build(), (level, line) -> {

@@ -21,6 +21,7 @@ class WorkerStartIT {
         LocalStackConfig.Builder config = LocalStackConfig.builder(TerraformDefaults.load(), Definitions.repoRoot());
         config.sfnPort = 0;
         config.sqsPort = 0;
+        config.approvalPort = 0;
         config.workerJar = WorkerJar.require();
         config.namePrefix = "bad-processor";
         config.extraWorkerEnvironment.put("PROCESSOR_CLASS", "com.example.orders.NoSuchProcessor");

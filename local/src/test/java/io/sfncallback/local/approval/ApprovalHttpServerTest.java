@@ -1,0 +1,183 @@
+package io.sfncallback.local.approval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The approval endpoint in front of a stand-in page function: only the two routes reach the function, as events of
+ * payload format 2.0; its response comes back as it is; requests are bounded; nothing answers with a stack trace.
+ */
+class ApprovalHttpServerTest {
+
+    private static final String LINK = "r1YBYjnf2sPy1mKSQujFnDQwnf-0SKtDABpZ2T0a-mU";
+    private static final LocalHttp.Limits LIMITS = new LocalHttp.Limits(64 * 1024, Duration.ofSeconds(1),
+            Duration.ofSeconds(5), 16, 4);
+
+    private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+    private final List<String> accessLog = new CopyOnWriteArrayList<>();
+    private final Outbox outbox = new Outbox();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile ApprovalHttpServer.PageFunction function;
+    private ApprovalHttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        function = event -> {
+            JsonObject response = new JsonObject();
+            response.addProperty("statusCode", 418);
+            JsonObject headers = new JsonObject();
+            headers.addProperty("Content-Type", "text/plain; charset=utf-8");
+            headers.addProperty("X-Frame-Options", "DENY");
+            response.add("headers", headers);
+            JsonArray cookies = new JsonArray();
+            cookies.add("seen=1; HttpOnly");
+            response.add("cookies", cookies);
+            response.addProperty("body", Base64.getEncoder().encodeToString("short and stout é".getBytes(StandardCharsets.UTF_8)));
+            response.addProperty("isBase64Encoded", true);
+            return response;
+        };
+        server = ApprovalHttpServer.start("127.0.0.1", 0, LIMITS, outbox, "arn:aws:sns:us-east-1:123456789012:approvals",
+                "123456789012", Clock.systemUTC(), accessLog::add);
+        server.route(event -> {
+            events.add(event);
+            return function.handle(event);
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder to(String path) {
+        return HttpRequest.newBuilder(URI.create(server.endpoint() + path));
+    }
+
+    @Test
+    void aGetOfALinkReachesTheFunctionAndItsResponseComesBackAsItIs() throws Exception {
+        HttpResponse<String> response = send(to("/approvals/" + LINK).header("User-Agent", "test-agent"));
+        assertEquals(418, response.statusCode());
+        assertEquals("short and stout é", response.body());
+        assertEquals("text/plain; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElseThrow());
+        assertEquals("seen=1; HttpOnly", response.headers().firstValue("Set-Cookie").orElseThrow());
+        JsonObject event = events.get(0);
+        assertEquals("GET /approvals/{link}", event.get("routeKey").getAsString());
+        assertEquals(LINK, event.getAsJsonObject("pathParameters").get("link").getAsString());
+        assertEquals("test-agent", event.getAsJsonObject("requestContext").getAsJsonObject("http").get("userAgent")
+                .getAsString());
+        assertEquals(server.endpoint().substring("http://".length()),
+                event.getAsJsonObject("requestContext").get("domainName").getAsString());
+    }
+
+    @Test
+    void aFormPostReachesTheFunctionBase64Encoded() throws Exception {
+        send(to("/approvals/" + LINK).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "http://evil.test").POST(HttpRequest.BodyPublishers.ofString("decision=reject&comment=no")));
+        JsonObject event = events.get(0);
+        assertEquals("POST /approvals/{link}", event.get("routeKey").getAsString());
+        assertTrue(event.get("isBase64Encoded").getAsBoolean());
+        assertEquals("decision=reject&comment=no", new String(Base64.getDecoder().decode(event.get("body").getAsString()),
+                StandardCharsets.UTF_8));
+        assertEquals("http://evil.test", event.getAsJsonObject("headers").get("origin").getAsString());
+    }
+
+    @Test
+    void onlyTheTwoRoutesReachTheFunction() throws Exception {
+        for (HttpRequest.Builder request : List.of(
+                to("/approvals/" + LINK).method("PUT", HttpRequest.BodyPublishers.noBody()),
+                to("/approvals/" + LINK).DELETE(),
+                to("/approvals/" + LINK + "/more"),
+                to("/approvals/"),
+                to("/approvals"),
+                to("/favicon.ico"))) {
+            HttpResponse<String> response = send(request);
+            assertEquals(404, response.statusCode());
+            assertEquals("{\"message\":\"Not Found\"}", response.body());
+        }
+        assertTrue(events.isEmpty());
+        assertTrue(accessLog.stream().noneMatch(line -> line.contains(LINK)), "the link is never logged");
+    }
+
+    @Test
+    void theOutboxIsServedAndTheRootLeadsToIt() throws Exception {
+        outbox.add(new Outbox.Message("m-1", "arn:aws:sns:us-east-1:123456789012:approvals", "Approval requested",
+                "Open http://127.0.0.1:1/approvals/" + LINK, Map.of("approver", "alice@example.com"), Instant.now()));
+        HttpResponse<String> page = send(to("/outbox"));
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<a href=\"http://127.0.0.1:1/approvals/" + LINK + "\">"), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("default-src 'none'"));
+        HttpResponse<String> root = send(to("/"));
+        assertEquals(303, root.statusCode());
+        assertEquals("/outbox", root.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void aFunctionFailureIsAPlain500WithoutItsStackTrace() throws Exception {
+        function = event -> {
+            throw new IllegalStateException("boom inside the handler");
+        };
+        HttpResponse<String> response = send(to("/approvals/" + LINK));
+        assertEquals(500, response.statusCode());
+        assertEquals("{\"message\":\"Internal Server Error\"}", response.body());
+        assertTrue(accessLog.stream().anyMatch(line -> line.contains("boom inside the handler")), accessLog.toString());
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsReadOrTheFunctionCalled() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", URI.create(server.endpoint()).getPort())) {
+            client.setSoTimeout(10_000);
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /approvals/" + LINK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + "application/x-www-form-urlencoded\r\nContent-Length: 300000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+            assertTrue(answer.endsWith("{\"message\":\"Request Entity Too Large\"}"), answer);
+        }
+        assertTrue(events.isEmpty());
+    }
+
+    @Test
+    void aBodyThatNeverArrivesGets408AndTheServerKeepsAnswering() throws Exception {
+        try (Socket slow = new Socket("127.0.0.1", URI.create(server.endpoint()).getPort())) {
+            OutputStream out = slow.getOutputStream();
+            out.write(("POST /approvals/" + LINK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + "application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ndecision=").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals(200 + 0, send(to("/outbox")).statusCode(), "answers while a body is pending");
+            slow.setSoTimeout(10_000);
+            InputStream in = slow.getInputStream();
+            String answer = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 408", answer);
+        }
+        assertTrue(events.isEmpty());
+        assertFalse(accessLog.stream().anyMatch(line -> line.contains(LINK)));
+    }
+}

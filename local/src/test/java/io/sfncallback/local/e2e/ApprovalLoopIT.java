@@ -1,0 +1,235 @@
+package io.sfncallback.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import io.sfncallback.local.approval.Outbox;
+import io.sfncallback.local.json.Json;
+import io.sfncallback.local.support.ApprovalStacks;
+import io.sfncallback.local.support.Approvals;
+import io.sfncallback.local.support.Await;
+import io.sfncallback.local.support.CapturingLog;
+import io.sfncallback.local.support.SfnClients;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * The human-approval loop end to end without a browser, as any HTTP client can drive it (docs/approval.md, "The form,
+ * so any client can drive it"): the real worker jar asks for approval, the state machine's approval task invokes the
+ * approval-request handler, the e-mails land in the outbox, and the page handler behind the approval endpoint takes
+ * the decision and calls back.
+ */
+class ApprovalLoopIT {
+
+    @RegisterExtension
+    static final ApprovalStacks stacks = new ApprovalStacks();
+
+    private static DescribeExecutionResponse awaitEnd(ApprovalStacks.Running running, String arn) {
+        return SfnClients.awaitEnd(running.sfn(), arn, Approvals.WAIT);
+    }
+
+    @Test
+    void anApprovalWithACommentResumesTheExecutionWithTheDecisionAndTheTokenIsShownNowhere() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String summary = "Order 42: 3 laptops for EUR 4,200 <requested by Sam & Co>";
+        String arn = approvals.start(summary);
+
+        // Each approver gets an e-mail of their own, with a link of their own.
+        String alice = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        String bob = approvals.linkFromOutboxPage(arn, "bob@example.com");
+        assertNotEquals(alice, bob);
+        Outbox.Message mail = approvals.mail(arn, "alice@example.com");
+        assertTrue(mail.subject().startsWith("Approval requested: "), mail.subject());
+        assertTrue(mail.body().contains(summary), mail.body());
+
+        List<String> shown = new ArrayList<>();
+        HttpResponse<String> page = approvals.get(alice);
+        shown.add(page.body());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Order 42: 3 laptops for EUR 4,200 &lt;requested by Sam &amp; Co&gt;"),
+                page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("default-src 'none'"));
+        Instant before = Instant.now();
+        HttpResponse<String> decided = approvals.post(alice, Map.of("decision", "approve", "comment", "Fine by me.",
+                "csrf", Approvals.formToken(page.body())), Map.of());
+        shown.add(decided.body());
+        assertEquals(200, decided.statusCode(), decided.body());
+        assertTrue(decided.body().contains("You approved the request"), decided.body());
+
+        DescribeExecutionResponse execution = awaitEnd(running, arn);
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error() + " " + execution.cause());
+        JsonObject output = Json.parse(execution.output()).getAsJsonObject();
+        JsonObject approval = output.getAsJsonObject("approval");
+        assertTrue(approval.get("approved").getAsBoolean());
+        assertEquals("alice@example.com", approval.get("approver").getAsString());
+        assertEquals("Fine by me.", approval.get("comment").getAsString());
+        Instant decidedAt = Instant.parse(approval.get("decidedAt").getAsString());
+        assertFalse(decidedAt.isBefore(before.minusSeconds(1)), decidedAt + " vs " + before);
+        assertEquals(summary, output.getAsJsonObject("result").getAsJsonObject("approvalRequest").get("summary")
+                .getAsString());
+
+        // The task token never appears in an e-mail, a URL, a page or a log line.
+        String token = approvals.approvalTaskToken(arn);
+        shown.add(approvals.get(running.stack().outboxUrl()).body());
+        running.stack().approval().outbox().messages().forEach(message -> shown.add(message.body()));
+        shown.add(alice);
+        shown.add(bob);
+        for (String text : shown) {
+            assertFalse(text.contains(token), "the task token appears in: " + text);
+        }
+        for (CapturingLog.Line line : running.log().lines()) {
+            assertFalse(line.text().contains(token), "the task token appears in the log: " + line.text());
+        }
+    }
+
+    @Test
+    void aRejectionFailsTheExecutionWithApprovalRejectedAndTheCommentAsCause() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Refund of EUR 12,000 to account 99");
+        String bob = approvals.linkFromOutboxPage(arn, "bob@example.com");
+        HttpResponse<String> decided = approvals.decide(bob, "reject", "Over my limit; ask finance.");
+        assertEquals(200, decided.statusCode(), decided.body());
+        assertTrue(decided.body().contains("You rejected the request"), decided.body());
+        DescribeExecutionResponse execution = awaitEnd(running, arn);
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Approval.Rejected", execution.error());
+        assertEquals("Over my limit; ask finance.", execution.cause());
+    }
+
+    @Test
+    void aSecondDecisionThroughEitherLinkGetsAClear409AndChangesNothing() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Contract renewal with ACME for 2 years");
+        String alice = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        String bob = approvals.linkFromOutboxPage(arn, "bob@example.com");
+        String aliceToken = Approvals.formToken(approvals.get(alice).body());
+        String bobToken = Approvals.formToken(approvals.get(bob).body());
+        assertEquals(200, approvals.post(alice, Map.of("decision", "approve", "csrf", aliceToken), Map.of()).statusCode());
+        assertEquals(ExecutionStatus.SUCCEEDED, awaitEnd(running, arn).status());
+
+        HttpResponse<String> replay = approvals.post(alice, Map.of("decision", "reject", "csrf", aliceToken), Map.of());
+        assertEquals(409, replay.statusCode());
+        assertTrue(replay.body().contains("already been decided"), replay.body());
+        HttpResponse<String> other = approvals.post(bob, Map.of("decision", "reject", "csrf", bobToken), Map.of());
+        assertEquals(409, other.statusCode());
+        assertTrue(other.body().contains("by another approver"), other.body());
+        assertEquals(409, approvals.get(alice).statusCode());
+        JsonObject approval = Json.parse(running.sfn().describeExecution(b -> b.executionArn(arn)).output())
+                .getAsJsonObject().getAsJsonObject("approval");
+        assertEquals("alice@example.com", approval.get("approver").getAsString());
+        assertTrue(approval.get("approved").getAsBoolean());
+    }
+
+    @Test
+    void aTamperedLinkIs404AndTheRealOneStillWorks() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Hire a contractor for 3 months");
+        String link = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        char last = link.charAt(link.length() - 1);
+        String tampered = link.substring(0, link.length() - 1) + (last == 'A' ? 'B' : 'A');
+        HttpResponse<String> page = approvals.get(tampered);
+        assertEquals(404, page.statusCode());
+        assertTrue(page.body().contains("This approval link is not valid"), page.body());
+        assertEquals(404, approvals.get(link.substring(0, link.length() - 1)).statusCode());
+        assertEquals(404, approvals.post(tampered, Map.of("decision", "approve", "csrf", "x"), Map.of()).statusCode());
+        assertEquals(200, approvals.get(link).statusCode());
+        assertEquals(ExecutionStatus.RUNNING, running.sfn().describeExecution(b -> b.executionArn(arn)).status());
+    }
+
+    @Test
+    void openingTheLinkDecidesNothing() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Open a new office in Lisbon");
+        String link = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, approvals.get(link).statusCode());
+        }
+        // Each GET was answered after the page handler finished: nothing it did can still be on its way.
+        assertEquals(ExecutionStatus.RUNNING, running.sfn().describeExecution(b -> b.executionArn(arn)).status());
+        List<HistoryEventType> types = SfnClients.types(running.sfn(), arn);
+        assertEquals(HistoryEventType.TASK_SUBMITTED, types.get(types.size() - 1), types.toString());
+    }
+
+    @Test
+    void aPostFromAnotherOriginOrWithoutTheFormTokenIsRefusedWith403AndDecidesNothing() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Publish the quarterly report");
+        String link = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        String token = Approvals.formToken(approvals.get(link).body());
+        assertEquals(403, approvals.post(link, Map.of("decision", "approve", "csrf", token),
+                Map.of("Origin", "http://127.0.0.1:1")).statusCode());
+        assertEquals(403, approvals.post(link, Map.of("decision", "approve", "csrf", token),
+                Map.of("Sec-Fetch-Site", "cross-site")).statusCode());
+        assertEquals(403, approvals.post(link, Map.of("decision", "approve"), Map.of()).statusCode());
+        assertEquals(ExecutionStatus.RUNNING, running.sfn().describeExecution(b -> b.executionArn(arn)).status());
+        // The page's own origin is accepted.
+        assertEquals(200, approvals.post(link, Map.of("decision", "approve", "csrf", token),
+                Map.of("Origin", running.stack().approvalEndpoint())).statusCode());
+        assertEquals(ExecutionStatus.SUCCEEDED, awaitEnd(running, arn).status());
+    }
+
+    @Test
+    void onlyTheTwoRoutesExist() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        HttpResponse<String> response = new Approvals(running).get(running.stack().approvalEndpoint() + "/approvals");
+        assertEquals(404, response.statusCode());
+        assertEquals("{\"message\":\"Not Found\"}", response.body());
+    }
+
+    /** With no approvers (Terraform's default), a run that asks for approval fails at once instead of expiring. */
+    @Test
+    void withNoApproversARunAskingForApprovalFailsAtOnceWithApprovalNoApprovers() {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.NO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Anything at all");
+        DescribeExecutionResponse execution = awaitEnd(running, arn);
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Approval.NoApprovers", execution.error(), execution.cause());
+        assertTrue(Duration.between(execution.startDate(), execution.stopDate()).toSeconds() < 600);
+        assertTrue(running.stack().approval().outbox().messages().isEmpty());
+    }
+
+    @Test
+    void noDecisionWithinTheApprovalTimeoutFailsWithApprovalExpiredAndTheLinkThenSays410() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.SHORT_TIMEOUT);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Sign the lease before Friday");
+        String link = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        String token = Approvals.formToken(approvals.get(link).body());
+        DescribeExecutionResponse execution = awaitEnd(running, arn);
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Approval.Expired", execution.error());
+        assertTrue(SfnClients.types(running.sfn(), arn).contains(HistoryEventType.TASK_TIMED_OUT));
+        // The request was created a moment after the task started, so its expiry may trail Step Functions' by that.
+        HttpResponse<String> page = Await.value(Duration.ofSeconds(30), "the link to show the expired page", () -> {
+            try {
+                HttpResponse<String> response = approvals.get(link);
+                return response.statusCode() == 410 ? response : null;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(page.body().contains("This approval request has expired"), page.body());
+        HttpResponse<String> late = approvals.post(link, Map.of("decision", "approve", "csrf", token), Map.of());
+        assertEquals(410, late.statusCode(), late.body());
+        assertEquals("Approval.Expired", running.sfn().describeExecution(b -> b.executionArn(arn)).error());
+    }
+}
