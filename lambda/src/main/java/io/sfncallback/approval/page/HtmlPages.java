@@ -47,7 +47,10 @@ final class HtmlPages {
                 + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("X-Frame-Options", "DENY");
-        headers.put("Referrer-Policy", "no-referrer");
+        // Not no-referrer: under it a browser sends "Origin: null" with the page's own form POST (Fetch
+        // standard, "serializing a request origin"), which CrossSiteGuard must refuse. same-origin
+        // sends the Referer (it holds the link) only back to this origin; the page loads nothing else.
+        headers.put("Referrer-Policy", "same-origin");
         headers.put("Cache-Control", "no-store");
         headers.put("Strict-Transport-Security", "max-age=31536000");
         headers.put("Cross-Origin-Opener-Policy", "same-origin");

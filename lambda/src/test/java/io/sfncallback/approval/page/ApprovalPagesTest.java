@@ -88,7 +88,7 @@ class ApprovalPagesTest {
             assertThat(response.headers())
                     .containsEntry("Content-Type", "text/html; charset=utf-8")
                     .containsEntry("X-Content-Type-Options", "nosniff")
-                    .containsEntry("Referrer-Policy", "no-referrer")
+                    .containsEntry("Referrer-Policy", "same-origin")
                     .containsEntry("Cache-Control", "no-store")
                     .containsEntry("X-Frame-Options", "DENY")
                     .containsKey("Strict-Transport-Security");

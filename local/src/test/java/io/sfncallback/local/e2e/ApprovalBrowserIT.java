@@ -24,7 +24,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -51,7 +50,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 class ApprovalBrowserIT {
 
     /** Why the tests that submit the form from the browser are disabled until the page handler is fixed. */
-    static final String ORIGIN_NULL = "Blocked by the page handler, not the local stack: its Referrer-Policy: no-referrer makes browsers send Origin: null with the page's own form POST (Fetch standard, serializing a request origin), and CrossSiteGuard refuses Origin null, so every browser decision is a 403 CROSS_SITE. Fix in lambda/: Referrer-Policy: same-origin, or accept Origin null when Sec-Fetch-Site is same-origin.";
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -143,7 +141,6 @@ class ApprovalBrowserIT {
     }
 
     @Test
-    @Disabled(ORIGIN_NULL)
     void anApproverOpensTheLinkFromTheOutboxReadsTheRequestApprovesWithACommentAndTheRunSucceeds() throws Exception {
         ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
         Approvals approvals = new Approvals(running);
@@ -172,7 +169,6 @@ class ApprovalBrowserIT {
     }
 
     @Test
-    @Disabled(ORIGIN_NULL)
     void aRejectionWithACommentFailsTheRunWithApprovalRejected() {
         ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
         String arn = new Approvals(running).start("Travel: 2 business-class flights to Singapore");
@@ -187,7 +183,6 @@ class ApprovalBrowserIT {
     }
 
     @Test
-    @Disabled(ORIGIN_NULL)
     void aSecondClickAfterAnotherDecisionGetsAClearAlreadyDecidedPage() throws Exception {
         ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
         Approvals approvals = new Approvals(running);
