@@ -191,7 +191,7 @@ public final class ApprovalPages {
                 ? callbacks.succeed(token, output(decision))
                 : callbacks.fail(token, REJECTED, cause(decision));
         LogLine line = log.at(LogLevel.INFO, "approval decided")
-                .with("requestId", approval.requestId())
+                .with("approvalId", approval.requestId())
                 .with("executionArn", approval.executionArn())
                 .with("token", TokenFingerprint.of(token))
                 .with("decision", approve ? "approve" : "reject")
@@ -222,7 +222,7 @@ public final class ApprovalPages {
                         + " (when " + decision.approver() + " decided through link " + linkFingerprint + ")", clock.instant()), log, approval);
                 line.with("delivered", false).with("taskClosed", "InvalidToken").write();
                 log.at(LogLevel.ERROR, "approval token refused as never issued: check the function's region and account")
-                        .with("requestId", approval.requestId()).with("detail", invalid.message()).write();
+                        .with("approvalId", approval.requestId()).with("detail", invalid.message()).write();
                 RequestRecord after = store.request(approval.requestId()).orElse(approval);
                 return new PageResponse(410, HtmlPages.HEADERS, HtmlPages.closed(after, clock.instant()), "CLOSED");
             }
@@ -244,12 +244,12 @@ public final class ApprovalPages {
         try {
             boolean ended = end.getAsBoolean();
             if (!ended) {
-                log.at(LogLevel.WARN, "approval claim had already lapsed").with("requestId", approval.requestId()).write();
+                log.at(LogLevel.WARN, "approval claim had already lapsed").with("approvalId", approval.requestId()).write();
             }
             return ended;
         } catch (SdkException e) {
             log.at(LogLevel.ERROR, "approval claim could not be ended; it lapses with its lease")
-                    .with("requestId", approval.requestId())
+                    .with("approvalId", approval.requestId())
                     .with("detail", e.getClass().getSimpleName() + ": " + e.getMessage())
                     .write();
             return false;

@@ -115,7 +115,7 @@ public final class ApprovalRequester {
                 store.markNotified(requestId, approver);
                 sent++;
                 log.at(LogLevel.INFO, "approval e-mail sent")
-                        .with("requestId", requestId)
+                        .with("approvalId", requestId)
                         .with("approver", approver)
                         .with("link", LinkSecrets.fingerprint(linkHash))
                         .with("snsMessageId", messageId)
@@ -126,7 +126,7 @@ public final class ApprovalRequester {
                     event, creation.created() ? "created" : "found");
         } catch (SdkException e) {
             log.at(LogLevel.ERROR, "approval request failed; the state machine's Retry decides what next")
-                    .with("requestId", requestId)
+                    .with("approvalId", requestId)
                     .with("executionArn", event.executionArn())
                     .with("token", TokenFingerprint.of(event.taskToken()))
                     .with("detail", e.getClass().getSimpleName() + ": " + e.getMessage())
@@ -158,7 +158,7 @@ public final class ApprovalRequester {
     private static RequestOutcome logged(JsonLog log, RequestOutcome outcome, ApprovalEvent.Valid event, String request) {
         log.at(LogLevel.INFO, "approval requested")
                 .with("outcome", outcome.outcome().name())
-                .with("requestId", outcome.requestId())
+                .with("approvalId", outcome.requestId())
                 .with("executionArn", event.executionArn())
                 .with("token", TokenFingerprint.of(event.taskToken()))
                 .with("request", request)
