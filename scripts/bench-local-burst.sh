@@ -67,7 +67,7 @@ if (( status != 0 )); then
 fi
 
 if [[ "$write_docs" == true ]]; then
-  python3 - "$root/docs/benchmarks.md" "$result" "$command_line" "$(nproc)" <<'PY'
+  python3 - "$root/docs/benchmarks.md" "$result" "${command_line/ -- / --write-docs -- }" "$(nproc)" <<'PY'
 import json, pathlib, sys, datetime
 path, result, command, cores = sys.argv[1:]
 r = json.loads(result)
@@ -93,7 +93,7 @@ order are approximate). None was lost: every execution ended, and both queues we
 (the late records were dropped at their first heartbeat, answered TaskTimedOut). All ended in {r['seconds']} s.
 Measured {datetime.date.today().isoformat()} on {cores} cores.
 
-Reproduce: `{command} --write-docs`
+Reproduce: `{command}`
 {end}"""
 p = pathlib.Path(path)
 text = p.read_text() if p.exists() else "# Benchmarks\n"
