@@ -139,10 +139,12 @@ inspect() {
   node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")))' "$dir.console.out" > "$dir.defaults.json"
 }
 
-# The files check.js reads run with -json -verbose (their state is printed), the others as usual,
-# both at once.
+# The files check.js reads run with -json -verbose (their state is printed); the others as usual,
+# in two processes of about equal weight (a file weighs its runs plus five, its own start-up and
+# teardown; the heaviest first, each to the lighter process); all three at once.
 run_tests() {
-  local dir="$1" status=0 plain=() harvest=() f plain_pid="" alone_pid=""
+  local dir="$1" status=0 plain=() harvest=() f n i
+  local groups=("" "") runs=(0 0) pids=("" "")
   if [ -z "$tests" ]; then
     for f in "$dir"/tests/*.tftest.hcl; do plain+=("tests/$(basename "$f")"); done
   else
@@ -155,32 +157,31 @@ run_tests() {
     fi
   done
   read -r -a plain <<< "${plain[*]}"
-  # variables.tftest.hcl, the most runs, in a process of its own.
-  local other=() alone=()
-  for f in "${plain[@]}"; do
-    if [ "$f" = tests/variables.tftest.hcl ] && [ "${#plain[@]}" -gt 1 ]; then alone+=("$f"); else other+=("$f"); fi
+  while read -r n f; do
+    [ -n "$f" ] || continue
+    i=0
+    if [ "${runs[1]}" -lt "${runs[0]}" ]; then i=1; fi
+    groups[i]+=" -filter=$f"
+    runs[i]=$((runs[i] + n))
+  done < <(for f in "${plain[@]}"; do echo "$(($(grep -c '^run "' "$dir/$f") + 5)) $f"; done | sort -rn)
+  for i in 0 1; do
+    if [ -n "${groups[i]}" ]; then
+      # shellcheck disable=SC2086 # the -filter= words split on purpose
+      (cd "$dir" && terraform test -no-color ${groups[i]}) > "$dir.tests-$i.log" 2>&1 &
+      pids[i]=$!
+    fi
   done
-  if [ "${#alone[@]}" -gt 0 ]; then
-    (cd "$dir" && terraform test -no-color "${alone[@]/#/-filter=}") > "$dir.tests-alone.log" 2>&1 &
-    alone_pid=$!
-  fi
-  if [ "${#other[@]}" -gt 0 ]; then
-    (cd "$dir" && terraform test -no-color "${other[@]/#/-filter=}") > "$dir.tests.log" 2>&1 &
-    plain_pid=$!
-  fi
   if [ "${#harvest[@]}" -gt 0 ]; then
     (cd "$dir" && terraform test -json -verbose "${harvest[@]}") > "$dir.test-states.jsonl" 2>&1 || status=1
     node "$checker/check.js" --render "$dir.test-states.jsonl" --keep "$dir.harvest.json" || status=1
     rm -f "$dir.test-states.jsonl"
   fi
-  if [ -n "$plain_pid" ]; then
-    wait "$plain_pid" || status=1
-    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests.log" || true
-  fi
-  if [ -n "$alone_pid" ]; then
-    wait "$alone_pid" || status=1
-    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests-alone.log" || true
-  fi
+  for i in 0 1; do
+    if [ -n "${pids[i]}" ]; then
+      wait "${pids[i]}" || status=1
+      grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests-$i.log" || true
+    fi
+  done
   return "$status"
 }
 
