@@ -78,9 +78,11 @@ const part = (f, start, end, key) => (start === -1 ? f.rest[key] : f[key].slice(
 
 // The code a handler can run: the handler class's methods and initializers, and, to a fixed
 // point, the initializers of every class named there and the methods called there.
+const parsed = new Map(); // srcDir -> its files, parsed once
 function reachable(srcDir, handlerClass) {
   if (!handlerClass) return [];
-  const files = javaFiles(srcDir).map(parse);
+  if (!parsed.has(srcDir)) parsed.set(srcDir, javaFiles(srcDir).map(parse));
+  const files = parsed.get(srcDir);
   const bySimple = new Map(files.map((f) => [f.simple, f]));
   const entry = files.find((f) => f.file.endsWith(path.join(...handlerClass.split(".")) + ".java"));
   if (!entry) return [];

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Self-test: copies of the checked configuration with one planted error each. scripts/check-infra.sh
 // must fail on every copy with output naming the error; a check that cannot fail is no check.
-// Each plant runs terraform fmt, then only the stage that must catch it (validate, some test
-// files, check.js; the unplanted copy passed them all), and of a test file only the runs that
-// must fail (with the file's first run, whose apply the others plan against); plants that touch
-// neither Terraform files nor the template reuse Terraform's results of the unplanted copy. All
-// share its terraform init.
+// Each plant runs only the stage that must catch it (fmt, validate, some test files, check.js; the
+// unplanted copy passed them all), and of a test file only the runs that must fail (with the
+// file's first run, whose apply the others plan against); plants that touch neither Terraform
+// files nor the template reuse Terraform's results of the unplanted copy. All share its terraform
+// init and its provider process.
 // Usage: node selftest.js WORK_DIR CHECK_INFRA_SH   (WORK_DIR/stack: the checked copy)
 "use strict";
 
@@ -34,6 +34,7 @@ const WORKER_TESTS = "tests/worker.tftest.hcl";
 const CASES = [
   {
     name: "unformatted file",
+    fmt: true,
     plant: (d) => edit(d, "main.tf", "  message_retention_seconds = var.dlq_message_retention_seconds", "  message_retention_seconds   =  var.dlq_message_retention_seconds"),
     expect: /terraform fmt -check -recursive FAILED/,
   },
@@ -202,7 +203,8 @@ const CASES = [
 ];
 
 function run(script, dir, c, clean) {
-  const args = ["--check-dir", dir];
+  // Only the plant about formatting runs terraform fmt; the others are formatted.
+  const args = ["--check-dir", dir, ...(c.fmt ? [] : ["--no-fmt"])];
   if (c.reuse) args.push("--reuse", clean);
   else {
     args.push("--tests", c.tests ?? "none");
