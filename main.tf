@@ -67,14 +67,17 @@ locals {
   }
 
   # The request function makes a DynamoDB item, an e-mail and a mark per approver, one after the
-  # other (each call bounded by the handlers' AWS_CALL_TIMEOUT_MS, 10 s with retries): two minutes
-  # cover 100 approvers with room for slow calls; a timeout would end the run (Sandbox.Timedout
-  # is not in the state's Retry).
-  approval_request_timeout_seconds = 120
-  # API Gateway waits at most 30 s for an HTTP API integration; the page function stops before,
-  # so that nothing is decided after the approver was shown an error.
+  # other: a few seconds for 100 approvers when AWS answers as usual. A timeout would end the
+  # run (Sandbox.Timedout is not in the state's Retry), so it is generous: waiting costs nothing
+  # unless calls are slow, and each call is bounded (AWS_CALL_TIMEOUT_MS, 10 s by default).
+  approval_request_timeout_seconds = 300
+  # API Gateway waits at most 30 s for an HTTP API integration; the page function stops before.
+  # A decision makes at most six AWS calls (link, request, claim, callback, close, request again),
+  # so 4 s each, retries included, lets the handler answer its own 503 page in time instead of
+  # being cut off; DynamoDB and Step Functions answer in milliseconds.
   # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
   approval_page_timeout_seconds = 29
+  approval_page_call_timeout_ms = 4000
 
   # AWS: "set the source queue's visibility timeout to at least six times the timeout that you
   # configure on your function" (so Lambda can retry a throttled batch before the message
@@ -616,6 +619,7 @@ resource "aws_lambda_function" "approval_page" {
     variables = {
       APPROVALS_TABLE         = aws_dynamodb_table.approvals.name
       APPROVAL_RETENTION_DAYS = tostring(var.approval_retention_days)
+      AWS_CALL_TIMEOUT_MS     = tostring(local.approval_page_call_timeout_ms)
     }
   }
 

@@ -83,7 +83,7 @@ run "approval_functions_run_the_jar_as_snapstart_versions_behind_live_aliases" {
 
   assert {
     condition = alltrue([for f in [
-      { fn = aws_lambda_function.approval_request, name = "sfn-callback-approval-request", handler = "io.sfncallback.approval.ApprovalRequestHandler::handleRequest", timeout = 120, role = aws_iam_role.approval_request.arn },
+      { fn = aws_lambda_function.approval_request, name = "sfn-callback-approval-request", handler = "io.sfncallback.approval.ApprovalRequestHandler::handleRequest", timeout = 300, role = aws_iam_role.approval_request.arn },
       { fn = aws_lambda_function.approval_page, name = "sfn-callback-approval-page", handler = "io.sfncallback.approval.ApprovalPageHandler::handleRequest", timeout = 29, role = aws_iam_role.approval_page.arn },
       ] : (
       f.fn.function_name == f.name && f.fn.handler == f.handler && f.fn.timeout == f.timeout && f.fn.role == f.role &&
@@ -131,6 +131,7 @@ run "approval_functions_run_the_jar_as_snapstart_versions_behind_live_aliases" {
     condition = aws_lambda_function.approval_page.environment[0].variables == tomap({
       APPROVALS_TABLE         = "sfn-callback-approvals"
       APPROVAL_RETENTION_DAYS = "30"
+      AWS_CALL_TIMEOUT_MS     = "4000"
     })
     error_message = "Page function environment: ${jsonencode(aws_lambda_function.approval_page.environment[0].variables)}"
   }
