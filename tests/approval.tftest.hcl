@@ -1,10 +1,10 @@
 # Human approval (docs/approval.md): the approvals table, the e-mail topic and one filtered
 # subscription per approver, the request and page functions with their live aliases, the HTTP API
 # in front of the page, its access log and throttling, the alarms, every approval variable's
-# validation and the one-year precondition. The first run applies (mock provider, tests/mocks),
-# the approver runs apply again and back, and the test's teardown destroys the whole graph. The
-# approval states of the definition: tests/state_machine.tftest.hcl; the policies as the real
-# provider renders them: tests/iam.tftest.hcl.
+# validation and the one-year precondition, and the approval states of the definition with the
+# defaults, field by field (at the edges: tests/state_machine.tftest.hcl). The first run applies
+# (mock provider, tests/mocks), the approver runs apply again and back, and the test's teardown
+# destroys the whole graph. The policies as the real provider renders them: tests/iam.tftest.hcl.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -75,6 +75,85 @@ run "approvals_table_is_on_demand_encrypted_and_expires_items_by_ttl" {
   assert {
     condition     = length(aws_sns_topic_subscription.approver) == 0 && aws_lambda_function.approval_request.environment[0].variables["APPROVER_EMAILS"] == "[]"
     error_message = "No approvers by default: no subscription, and APPROVER_EMAILS is the empty JSON array (the request function then fails approvals with Approval.NoApprovers)."
+  }
+}
+
+# The approval states with the defaults (docs/approval.md): a processor asks for approval by
+# returning approvalRequest; the approval task hands its token to the request function's live
+# alias and waits approval_timeout_seconds for the page's callback, with no heartbeat.
+run "approval_states_with_the_defaults" {
+  command = plan
+
+  # Executions that ask for no approval go straight to Done, as before.
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalRequested == {
+      Type    = "Choice"
+      Comment = "A processor asks for a person's decision by returning approvalRequest in its output (TaskResult.requestApproval)."
+      Choices = [{ Variable = "$.result.approvalRequest", IsPresent = true, Next = "WaitForApproval" }]
+      Default = "Done"
+    }
+    error_message = "ApprovalRequested: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalRequested)}"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Type == "Task" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Resource == "arn:aws:states:::lambda:invoke.waitForTaskToken" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Parameters == {
+        FunctionName = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
+        Payload = {
+          "TaskToken.$"    = "$$.Task.Token"
+          "ExecutionArn.$" = "$$.Execution.Id"
+          "Request.$"      = "$.result.approvalRequest"
+        }
+      }
+    )
+    error_message = "WaitForApproval invokes the request function's live alias with the token, the execution and the request: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval)}"
+  }
+
+  # A person sends no heartbeats: TimeoutSeconds only.
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.TimeoutSeconds == 86400 &&
+      !contains(keys(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval), "HeartbeatSeconds") &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.ResultPath == "$.approval" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Next == "Done"
+    )
+    error_message = "WaitForApproval waits approval_timeout_seconds (86400), no HeartbeatSeconds, the decision at $.approval."
+  }
+
+  # The transient Lambda errors AWS lists, and the request function's own "try again".
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Retry == [{
+      ErrorEquals     = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "io.sfncallback.approval.ApprovalUnavailableException"]
+      IntervalSeconds = 2
+      MaxAttempts     = 4
+      BackoffRate     = 2
+      MaxDelaySeconds = 30
+      JitterStrategy  = "FULL"
+    }]
+    error_message = "WaitForApproval Retry: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Retry)}"
+  }
+
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Catch == [
+      { ErrorEquals = ["States.Timeout"], ResultPath = null, Next = "ApprovalExpired" },
+      { ErrorEquals = ["States.ALL"], ResultPath = "$", Next = "NotApproved" },
+    ]
+    error_message = "WaitForApproval Catch: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Catch)}"
+  }
+
+  # Timeouts end with the literal Approval.Expired; rejections and the rest keep their error.
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Type == "Fail" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Error == "Approval.Expired" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Cause == "Nobody approved or rejected the request within 86400 seconds (approval_timeout_seconds)." &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved.Type == "Fail" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved.ErrorPath == "$.Error" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved.CausePath == "$.Cause"
+    )
+    error_message = "ApprovalExpired / NotApproved: ${jsonencode([jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired, jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved])}"
   }
 }
 

@@ -1,8 +1,9 @@
 # The state machine definition exactly as templatefile renders statemachine.asl.json, field by
-# field, with the defaults and at the edges (smallest and largest timings, the aws-cn and
-# aws-us-gov partitions): the worker's task and the approval states. scripts/check-infra.sh also runs AWS's ASL validators (asl-validator,
-# amazon-states-language-service) on each definition these runs render. The first run applies;
-# the others plan against its state, where the queue's URL is known.
+# field, with the defaults and at the edges (smallest and largest timings, the longest approval
+# timeout, the aws-cn and aws-us-gov partitions); the approval states with the defaults, field by
+# field: tests/approval.tftest.hcl. scripts/check-infra.sh also runs AWS's ASL validators
+# (asl-validator, amazon-states-language-service) on each definition these runs render. The first
+# run applies; the others plan against its state, where the queue's URL is known.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -126,85 +127,6 @@ run "definition_with_the_defaults" {
       jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.CausePath == "$.Cause"
     )
     error_message = "End states: ${jsonencode({ for k, v in jsondecode(aws_sfn_state_machine.callback.definition).States : k => v if k != "WaitForWorker" })}"
-  }
-}
-
-# The approval states with the defaults (docs/approval.md): a processor asks for approval by
-# returning approvalRequest; the approval task hands its token to the request function's live
-# alias and waits approval_timeout_seconds for the page's callback, with no heartbeat.
-run "approval_states_with_the_defaults" {
-  command = plan
-
-  # Executions that ask for no approval go straight to Done, as before.
-  assert {
-    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalRequested == {
-      Type    = "Choice"
-      Comment = "A processor asks for a person's decision by returning approvalRequest in its output (TaskResult.requestApproval)."
-      Choices = [{ Variable = "$.result.approvalRequest", IsPresent = true, Next = "WaitForApproval" }]
-      Default = "Done"
-    }
-    error_message = "ApprovalRequested: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalRequested)}"
-  }
-
-  assert {
-    condition = (
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Type == "Task" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Resource == "arn:aws:states:::lambda:invoke.waitForTaskToken" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Parameters == {
-        FunctionName = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
-        Payload = {
-          "TaskToken.$"    = "$$.Task.Token"
-          "ExecutionArn.$" = "$$.Execution.Id"
-          "Request.$"      = "$.result.approvalRequest"
-        }
-      }
-    )
-    error_message = "WaitForApproval invokes the request function's live alias with the token, the execution and the request: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval)}"
-  }
-
-  # A person sends no heartbeats: TimeoutSeconds only.
-  assert {
-    condition = (
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.TimeoutSeconds == 86400 &&
-      !contains(keys(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval), "HeartbeatSeconds") &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.ResultPath == "$.approval" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Next == "Done"
-    )
-    error_message = "WaitForApproval waits approval_timeout_seconds (86400), no HeartbeatSeconds, the decision at $.approval."
-  }
-
-  # The transient Lambda errors AWS lists, and the request function's own "try again".
-  assert {
-    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Retry == [{
-      ErrorEquals     = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "io.sfncallback.approval.ApprovalUnavailableException"]
-      IntervalSeconds = 2
-      MaxAttempts     = 4
-      BackoffRate     = 2
-      MaxDelaySeconds = 30
-      JitterStrategy  = "FULL"
-    }]
-    error_message = "WaitForApproval Retry: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Retry)}"
-  }
-
-  assert {
-    condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Catch == [
-      { ErrorEquals = ["States.Timeout"], ResultPath = null, Next = "ApprovalExpired" },
-      { ErrorEquals = ["States.ALL"], ResultPath = "$", Next = "NotApproved" },
-    ]
-    error_message = "WaitForApproval Catch: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Catch)}"
-  }
-
-  # Timeouts end with the literal Approval.Expired; rejections and the rest keep their error.
-  assert {
-    condition = (
-      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Type == "Fail" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Error == "Approval.Expired" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Cause == "Nobody approved or rejected the request within 86400 seconds (approval_timeout_seconds)." &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved.Type == "Fail" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved.ErrorPath == "$.Error" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved.CausePath == "$.Cause"
-    )
-    error_message = "ApprovalExpired / NotApproved: ${jsonencode([jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired, jsondecode(aws_sfn_state_machine.callback.definition).States.NotApproved])}"
   }
 }
 

@@ -30,10 +30,10 @@ const SRC = path.join("lambda", "src", "main", "java");
 // The functions, their roles' documents, and whether a role must allow exactly what its handler
 // calls (the worker's role also holds what its SQS event source mapping needs).
 const FUNCTIONS = [
-  { name: "worker", policy: "worker", exact: false },
-  { name: "approval_request", policy: "approval_request", exact: true },
-  { name: "approval_page", policy: "approval_page", exact: true },
-].map((f) => ({ ...f, fn: `aws_lambda_function.${f.name}`, doc: `data.aws_iam_policy_document.${f.policy}` }));
+  { name: "worker", exact: false },
+  { name: "approval_request", exact: true },
+  { name: "approval_page", exact: true },
+].map((f) => ({ ...f, fn: `aws_lambda_function.${f.name}`, doc: `data.aws_iam_policy_document.${f.name}` }));
 const CALLED_SERVICES = /^(dynamodb|sns|sqs|states):/;
 
 function args(argv) {
@@ -153,25 +153,25 @@ function checkGrants(root, byRun, out) {
 function checkFunctions(root, byRun, out) {
   const src = path.join(root, SRC);
   const jar = java.shadedJar(path.join(root, "lambda", "pom.xml"));
-  if (jar.error) out.add("lambda/pom.xml", "worker", jar.error);
+  if (jar.error) out.add("lambda/pom.xml", "lambda", jar.error);
   const read = java.envVarsRead(src);
   for (const f of FUNCTIONS) {
     const fn = find(byRun[HARVEST_WORKER_RUN], f.fn);
     if (!fn) {
-      if (!partial) out.add("tests/state_machine.tftest.hcl", "worker", `no ${f.fn} in the state of run "${HARVEST_WORKER_RUN}"`);
+      if (!partial) out.add("tests/state_machine.tftest.hcl", "lambda", `no ${f.fn} in the state of run "${HARVEST_WORKER_RUN}"`);
       continue;
     }
     const m = /^([\w.$]+)::(\w+)$/.exec(fn.handler ?? "");
-    if (!m) out.add("main.tf", "worker", `${f.fn}: handler ${fn.handler} is not of the form package.Class::method`);
+    if (!m) out.add("main.tf", "lambda", `${f.fn}: handler ${fn.handler} is not of the form package.Class::method`);
     else {
       const c = java.findClass(src, m[1]);
-      if (!c.exists) out.add("main.tf", "worker", `${f.fn}: handler class ${m[1]} does not exist (expected ${path.join(SRC, c.file)})`);
-      else if (!c.hasMethod(m[2])) out.add("main.tf", "worker", `${f.fn}: handler method ${m[2]} is not a public method of ${m[1]}`);
+      if (!c.exists) out.add("main.tf", "lambda", `${f.fn}: handler class ${m[1]} does not exist (expected ${path.join(SRC, c.file)})`);
+      else if (!c.hasMethod(m[2])) out.add("main.tf", "lambda", `${f.fn}: handler method ${m[2]} is not a public method of ${m[1]}`);
     }
-    if (!jar.error && path.normalize(fn.filename) !== path.join("lambda", jar.jar)) out.add("main.tf", "worker", `${f.fn}: filename ${fn.filename} is not the shaded jar lambda/${jar.jar} (lambda/pom.xml)`);
+    if (!jar.error && path.normalize(fn.filename) !== path.join("lambda", jar.jar)) out.add("main.tf", "lambda", `${f.fn}: filename ${fn.filename} is not the shaded jar lambda/${jar.jar} (lambda/pom.xml)`);
     const env = fn.environment?.[0]?.variables ?? {};
-    for (const k of Object.keys(env)) if (!read.has(k)) out.add("main.tf", "worker", `${f.fn}: environment variable ${k} is not read anywhere in ${SRC} (misspelled?)`);
-    if (env.PROCESSOR_CLASS && !java.findClass(src, env.PROCESSOR_CLASS).exists) out.add("main.tf", "worker", `the default PROCESSOR_CLASS ${env.PROCESSOR_CLASS} does not exist in ${SRC}`);
+    for (const k of Object.keys(env)) if (!read.has(k)) out.add("main.tf", "lambda", `${f.fn}: environment variable ${k} is not read anywhere in ${SRC} (misspelled?)`);
+    if (env.PROCESSOR_CLASS && !java.findClass(src, env.PROCESSOR_CLASS).exists) out.add("main.tf", "lambda", `the default PROCESSOR_CLASS ${env.PROCESSOR_CLASS} does not exist in ${SRC}`);
   }
 }
 
