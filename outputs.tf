@@ -57,3 +57,28 @@ output "start_execution_command" {
   description = "A ready-to-paste AWS CLI command that starts one demo execution."
   value       = "aws stepfunctions start-execution --region ${local.region} --state-machine-arn ${aws_sfn_state_machine.callback.arn} --input '${jsonencode({ mode = "succeed", note = "hello" })}'"
 }
+
+output "approval_endpoint" {
+  description = "Base URL of the approval pages (the HTTP API's default endpoint); each e-mailed link is <approval_endpoint>/approvals/<secret>."
+  value       = aws_apigatewayv2_api.approvals.api_endpoint
+}
+
+output "approvals_table_name" {
+  description = "DynamoDB table of the approval requests, their links and decisions (the audit record)."
+  value       = aws_dynamodb_table.approvals.name
+}
+
+output "approval_topic_arn" {
+  description = "SNS topic the approval e-mails go through; each approver_emails address has a filtered e-mail subscription to it."
+  value       = aws_sns_topic.approvals.arn
+}
+
+output "approval_request_function_name" {
+  description = "Name of the Lambda function the approval task invokes (its live alias)."
+  value       = aws_lambda_function.approval_request.function_name
+}
+
+output "approval_page_function_name" {
+  description = "Name of the Lambda function behind the approval pages."
+  value       = aws_lambda_function.approval_page.function_name
+}

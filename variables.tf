@@ -338,3 +338,96 @@ variable "alarm_email" {
     error_message = "alarm_email must be an e-mail address or null."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Human approval (docs/approval.md)
+# ---------------------------------------------------------------------------------------------
+
+# The same rules as ApprovalConfig (APPROVER_EMAILS), so that a bad list fails the plan rather
+# than the function's init: a local part of 1-64 characters without quotes or spaces, a dotted
+# domain, 254 characters in all (RFC 5321), no two addresses differing only in case (SNS filter
+# policies match case-sensitively, so such a pair would get two links for one mailbox), at most
+# 100 (each is a subscription filter policy; SNS allows 200 per topic by default). The JSON list
+# travels in an environment variable, and Lambda allows 4 KB of them per function in all.
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+variable "approver_emails" {
+  description = "E-mail addresses of the people who may approve or reject a run that asks for approval; each gets a link of their own through an SNS e-mail subscription, which they must confirm (SNS sends a confirmation e-mail) before approval e-mails reach them. Empty: a run that asks for approval fails at once with Approval.NoApprovers. At most 100, none twice (ignoring case), 3072 characters as JSON."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([for a in var.approver_emails : try(
+      length(a) <= 254 && can(regex("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", a)),
+    false)])
+    error_message = "approver_emails must hold e-mail addresses like name@example.com: a local part of 1-64 characters without quotes, spaces or @, a dotted domain, 254 characters at most."
+  }
+
+  validation {
+    condition     = length(distinct([for a in var.approver_emails : lower(a)])) == length(var.approver_emails)
+    error_message = "approver_emails lists an address twice (addresses are compared ignoring case)."
+  }
+
+  validation {
+    condition     = length(var.approver_emails) <= 100
+    error_message = "approver_emails may hold at most 100 addresses (each one is an SNS subscription filter policy; SNS allows 200 per topic by default)."
+  }
+
+  validation {
+    condition     = length(jsonencode(var.approver_emails)) <= 3072
+    error_message = "approver_emails is longer than 3072 characters as JSON: it is the APPROVER_EMAILS environment variable, and Lambda allows 4 KB of environment variables per function in all."
+  }
+}
+
+variable "approval_timeout_seconds" {
+  description = "How long a run waits for a decision: TimeoutSeconds of the approval task, and how long the links work. No decision by then fails the run with Approval.Expired. Default one day."
+  type        = number
+  default     = 86400
+  nullable    = false
+
+  validation {
+    condition     = var.approval_timeout_seconds >= 60 && var.approval_timeout_seconds <= 31536000 && floor(var.approval_timeout_seconds) == var.approval_timeout_seconds
+    error_message = "approval_timeout_seconds must be a whole number from 60 (a person needs at least the time an e-mail takes) to 31536000 (one year, the longest a standard execution runs)."
+  }
+}
+
+variable "approval_retention_days" {
+  description = "Days the approval records (who decided, when, through which link) and their links are kept after a request expires; DynamoDB's TTL then deletes them. Until then the page can still say that a request was decided or expired."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.approval_retention_days >= 1 && var.approval_retention_days <= 3650 && floor(var.approval_retention_days) == var.approval_retention_days
+    error_message = "approval_retention_days must be a whole number from 1 to 3650 (what the approval functions accept as APPROVAL_RETENTION_DAYS)."
+  }
+}
+
+# HTTP API route throttling (token bucket): the rate is the steady requests per second, the burst
+# the bucket. Approvers are a handful of people and mail scanners; the limits cap what a flood of
+# requests can cost in Lambda invocations. AWS's account-level maximums: 10,000 requests per
+# second and a burst of 5,000.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
+variable "approval_rate_limit" {
+  description = "Steady-state requests per second the approval page's HTTP API accepts across both routes (default route throttling); more get 429 Too Many Requests."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.approval_rate_limit > 0 && var.approval_rate_limit <= 10000
+    error_message = "approval_rate_limit must be above 0 and at most 10000 requests per second (API Gateway's account-level limit)."
+  }
+}
+
+variable "approval_burst_limit" {
+  description = "Requests the approval page's HTTP API accepts at once above approval_rate_limit (the token bucket's size)."
+  type        = number
+  default     = 20
+  nullable    = false
+
+  validation {
+    condition     = var.approval_burst_limit >= 1 && var.approval_burst_limit <= 5000 && floor(var.approval_burst_limit) == var.approval_burst_limit
+    error_message = "approval_burst_limit must be a whole number from 1 to 5000 (API Gateway's account-level burst limit)."
+  }
+}

@@ -36,6 +36,7 @@ script_tests=1
 check_dir=""    # internal (the self-test): check this prepared copy; Terraform is initialized
 tests=""        # internal: the test files to run (comma-separated, or "none"); default all
 run_checks=1    # internal: run check.js (--no-checks: not)
+run_fmt=1       # internal: --no-fmt skips terraform fmt (a plant that is not about formatting)
 run_validate=1  # internal: --no-validate skips terraform validate (a plant the tests must catch)
 run_inspect=1   # internal: --no-inspect skips terraform graph/console
 reuse=""        # internal: take Terraform's results from this checked copy instead of running it
@@ -48,6 +49,7 @@ while [ "$#" -gt 0 ]; do
     --check-dir) check_dir="$2"; shift ;;
     --tests) tests="$2"; shift ;;
     --no-checks) run_checks=0 ;;
+    --no-fmt) run_fmt=0 ;;
     --no-validate) run_validate=0 ;;
     --no-inspect) run_inspect=0 ;;
     --reuse) reuse="$2"; shift ;;
@@ -56,30 +58,35 @@ while [ "$#" -gt 0 ]; do
   shift
 done
 
-if ! command -v terraform > /dev/null; then
-  echo "check-infra: terraform is required (>= 1.7): https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: HashiCorp's apt repository, or unzip the release into /usr/local/bin)" >&2
-  exit 2
-fi
-tf_version="$(terraform version 2> /dev/null | sed -n '1s/^Terraform v\([0-9.]*\).*/\1/p')"
-if ! printf '1.7.0\n%s\n' "$tf_version" | sort -V -C; then
-  echo "check-infra: Terraform >= 1.7 is required for the tests (mock_provider, override_resource), found ${tf_version:-an unknown version}" >&2
-  exit 2
-fi
-for tool in node npm; do
-  if ! command -v "$tool" > /dev/null; then
-    echo "check-infra: $tool is required (Node.js >= 20; Debian: apt-get install nodejs npm)" >&2
+# The tools; the self-test's runs (--check-dir) skip this, the run that started them checked.
+prerequisites() {
+  local tool stamp
+  if ! command -v terraform > /dev/null; then
+    echo "check-infra: terraform is required (>= 1.7): https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: HashiCorp's apt repository, or unzip the release into /usr/local/bin)" >&2
     exit 2
   fi
-done
-if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
-  echo "check-infra: Node.js >= 20 is required, found $(node --version)" >&2
-  exit 2
-fi
-stamp="$checker/node_modules/.package-lock.json"
-if [ ! -f "$stamp" ] || [ "$checker/package-lock.json" -nt "$stamp" ]; then
-  echo "check-infra: installing the checker's dependencies (npm ci in scripts/infra-check)"
-  (cd "$checker" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+  tf_version="$(terraform version 2> /dev/null | sed -n '1s/^Terraform v\([0-9.]*\).*/\1/p')"
+  if ! printf '1.7.0\n%s\n' "$tf_version" | sort -V -C; then
+    echo "check-infra: Terraform >= 1.7 is required for the tests (mock_provider, override_resource), found ${tf_version:-an unknown version}" >&2
+    exit 2
+  fi
+  for tool in node npm; do
+    if ! command -v "$tool" > /dev/null; then
+      echo "check-infra: $tool is required (Node.js >= 20; Debian: apt-get install nodejs npm)" >&2
+      exit 2
+    fi
+  done
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "check-infra: Node.js >= 20 is required, found $(node --version)" >&2
+    exit 2
+  fi
+  stamp="$checker/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$checker/package-lock.json" -nt "$stamp" ]; then
+    echo "check-infra: installing the checker's dependencies (npm ci in scripts/infra-check)"
+    (cd "$checker" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+if [ -z "$check_dir" ]; then prerequisites; fi
 
 # Test files whose state check.js reads (terraform test -json -verbose); the rest run as usual.
 harvest_files=(tests/state_machine.tftest.hcl tests/partition_aws_cn.tftest.hcl tests/partition_aws_us_gov.tftest.hcl tests/iam.tftest.hcl)
@@ -139,10 +146,12 @@ inspect() {
   node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")))' "$dir.console.out" > "$dir.defaults.json"
 }
 
-# The files check.js reads run with -json -verbose (their state is printed), the others as usual,
-# both at once.
+# The files check.js reads run with -json -verbose (their state is printed); the others as usual,
+# in two processes of about equal weight (a file weighs its runs plus five, its own start-up and
+# teardown; the heaviest first, each to the lighter process); all three at once.
 run_tests() {
-  local dir="$1" status=0 plain=() harvest=() f plain_pid="" alone_pid=""
+  local dir="$1" status=0 plain=() harvest=() f n i
+  local groups=("" "") runs=(0 0) pids=("" "")
   if [ -z "$tests" ]; then
     for f in "$dir"/tests/*.tftest.hcl; do plain+=("tests/$(basename "$f")"); done
   else
@@ -155,32 +164,31 @@ run_tests() {
     fi
   done
   read -r -a plain <<< "${plain[*]}"
-  # variables.tftest.hcl, the most runs, in a process of its own.
-  local other=() alone=()
-  for f in "${plain[@]}"; do
-    if [ "$f" = tests/variables.tftest.hcl ] && [ "${#plain[@]}" -gt 1 ]; then alone+=("$f"); else other+=("$f"); fi
+  while read -r n f; do
+    [ -n "$f" ] || continue
+    i=0
+    if [ "${runs[1]}" -lt "${runs[0]}" ]; then i=1; fi
+    groups[i]+=" -filter=$f"
+    runs[i]=$((runs[i] + n))
+  done < <(for f in "${plain[@]}"; do echo "$(($(grep -c '^run "' "$dir/$f") + 5)) $f"; done | sort -rn)
+  for i in 0 1; do
+    if [ -n "${groups[i]}" ]; then
+      # shellcheck disable=SC2086 # the -filter= words split on purpose
+      (cd "$dir" && terraform test -no-color ${groups[i]}) > "$dir.tests-$i.log" 2>&1 &
+      pids[i]=$!
+    fi
   done
-  if [ "${#alone[@]}" -gt 0 ]; then
-    (cd "$dir" && terraform test -no-color "${alone[@]/#/-filter=}") > "$dir.tests-alone.log" 2>&1 &
-    alone_pid=$!
-  fi
-  if [ "${#other[@]}" -gt 0 ]; then
-    (cd "$dir" && terraform test -no-color "${other[@]/#/-filter=}") > "$dir.tests.log" 2>&1 &
-    plain_pid=$!
-  fi
   if [ "${#harvest[@]}" -gt 0 ]; then
     (cd "$dir" && terraform test -json -verbose "${harvest[@]}") > "$dir.test-states.jsonl" 2>&1 || status=1
     node "$checker/check.js" --render "$dir.test-states.jsonl" --keep "$dir.harvest.json" || status=1
     rm -f "$dir.test-states.jsonl"
   fi
-  if [ -n "$plain_pid" ]; then
-    wait "$plain_pid" || status=1
-    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests.log" || true
-  fi
-  if [ -n "$alone_pid" ]; then
-    wait "$alone_pid" || status=1
-    grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests-alone.log" || true
-  fi
+  for i in 0 1; do
+    if [ -n "${pids[i]}" ]; then
+      wait "${pids[i]}" || status=1
+      grep -v -e '^$' -e 'tearing down' -e 'in progress' "$dir.tests-$i.log" || true
+    fi
+  done
   return "$status"
 }
 
@@ -223,7 +231,7 @@ checks() {
 # report (a test failure does not hide a finding).
 pipeline() {
   local dir="$1" status=0
-  step "terraform fmt -check -recursive" fmt_check "$dir" || return 1
+  if [ "$run_fmt" -eq 1 ]; then step "terraform fmt -check -recursive" fmt_check "$dir" || return 1; fi
   if [ -z "$check_dir" ]; then
     step "terraform init -backend=false" tf_init "$dir" || return 1
     if [ "${CHECK_INFRA_REATTACH:-1}" != 0 ]; then step "one shared provider process" share_provider || return 1; fi

@@ -1,5 +1,6 @@
 # The alarms with the defaults and with other heartbeats: metrics, dimensions, thresholds, and no
-# notifications without alarm_email (tests/toggles.tftest.hcl sets it).
+# notifications without alarm_email (tests/toggles.tftest.hcl sets it). The approval alarms'
+# metrics and dimensions: tests/approval.tftest.hcl.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -71,7 +72,7 @@ run "alarms_watch_the_dead_letters_the_waiting_tasks_and_the_executions" {
   }
 
   assert {
-    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.tasks_waiting, aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out] :
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.tasks_waiting, aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out, aws_cloudwatch_metric_alarm.approval_page_errors, aws_cloudwatch_metric_alarm.approval_api_errors] :
       length(a.alarm_actions) == 0 && length(a.ok_actions) == 0
     ])
     error_message = "Without alarm_email the alarms notify nobody (they show in CloudWatch only)."

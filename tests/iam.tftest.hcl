@@ -1,8 +1,8 @@
 # IAM as the real provider computes it: the aws provider runs for real, without credentials, and
 # every managed resource is overridden, so no AWS API is called while the aws_iam_policy_document
 # data sources render the documents that AWS would receive. scripts/check-infra.sh also reads the
-# documents of the first run to check that every Step Functions and SQS call in the worker's Java
-# source is granted. The first run applies; the others plan against its state, where the
+# documents of the first run to check that each function's role allows exactly the DynamoDB, SNS,
+# SQS and Step Functions calls its handler's Java code makes (the worker: at least those). The first run applies; the others plan against its state, where the
 # documents are known.
 
 provider "aws" {
@@ -137,6 +137,126 @@ override_resource {
   target = aws_cloudwatch_metric_alarm.executions_timed_out
 }
 
+override_resource {
+  target = aws_dynamodb_table.approvals
+  values = { arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/sfn-callback-approvals", id = "sfn-callback-approvals" }
+}
+
+override_resource {
+  target = aws_sns_topic.approvals
+  values = { arn = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals", id = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals" }
+}
+
+override_resource {
+  target = aws_sns_topic_subscription.approver
+}
+
+override_resource {
+  target = aws_cloudwatch_log_group.approval_request
+  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-request" }
+}
+
+override_resource {
+  target = aws_cloudwatch_log_group.approval_page
+  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-page" }
+}
+
+override_resource {
+  target = aws_cloudwatch_log_group.approval_api
+  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/apigateway/sfn-callback-approvals" }
+}
+
+override_resource {
+  target = aws_iam_role.approval_request
+  values = { arn = "arn:aws:iam::111122223333:role/sfn-callback-approval-req-eu-west-1", id = "sfn-callback-approval-req-eu-west-1" }
+}
+
+override_resource {
+  target = aws_iam_role.approval_page
+  values = { arn = "arn:aws:iam::111122223333:role/sfn-callback-approval-page-eu-west-1", id = "sfn-callback-approval-page-eu-west-1" }
+}
+
+override_resource {
+  target = aws_iam_role_policy.approval_request
+}
+
+override_resource {
+  target = aws_iam_role_policy.approval_request_xray
+}
+
+override_resource {
+  target = aws_iam_role_policy.approval_page
+}
+
+override_resource {
+  target = aws_iam_role_policy.approval_page_xray
+}
+
+override_resource {
+  target = aws_lambda_function.approval_request
+  values = {
+    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request"
+    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:1"
+    version       = "1"
+  }
+}
+
+override_resource {
+  target = aws_lambda_function.approval_page
+  values = {
+    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page"
+    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:1"
+    version       = "1"
+  }
+}
+
+override_resource {
+  target = aws_lambda_alias.approval_request
+  values = { arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:live" }
+}
+
+override_resource {
+  target = aws_lambda_alias.approval_page
+  values = {
+    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:live"
+    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:live/invocations"
+  }
+}
+
+override_resource {
+  target = aws_apigatewayv2_api.approvals
+  values = {
+    id            = "a1b2c3d4e5"
+    api_endpoint  = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
+    execution_arn = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5"
+  }
+}
+
+override_resource {
+  target = aws_apigatewayv2_integration.approval_page
+  values = { id = "int1234" }
+}
+
+override_resource {
+  target = aws_apigatewayv2_route.approval_page
+}
+
+override_resource {
+  target = aws_apigatewayv2_stage.approvals
+}
+
+override_resource {
+  target = aws_lambda_permission.approval_page
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.approval_page_errors
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.approval_api_errors
+}
+
 # The provider may list a statement's actions in any order: actions are compared as sets.
 run "worker_may_consume_the_tasks_queue_report_to_this_state_machine_and_log" {
   assert {
@@ -171,7 +291,84 @@ run "worker_may_consume_the_tasks_queue_report_to_this_state_machine_and_log" {
   }
 }
 
-run "state_machine_may_send_to_the_tasks_queue_and_deliver_its_logs" {
+# The approval request function: its table's three item operations, its topic, and failing its
+# own tasks (invalid request, no approvers). No KMS statement: the AWS managed keys of the table
+# and the topic grant their use through DynamoDB and SNS to this account's principals.
+run "approval_request_may_store_requests_send_emails_and_fail_its_tasks" {
+  command = plan
+
+  assert {
+    condition = [for st in jsondecode(data.aws_iam_policy_document.approval_request.json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
+      {
+        sid      = "WriteOwnLogs"
+        effect   = "Allow"
+        actions  = toset(["logs:CreateLogStream", "logs:PutLogEvents"])
+        resource = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-request:*"
+      },
+      {
+        sid      = "StoreApprovalRequests"
+        effect   = "Allow"
+        actions  = toset(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"])
+        resource = "arn:aws:dynamodb:eu-west-1:111122223333:table/sfn-callback-approvals"
+      },
+      {
+        sid      = "SendApprovalEmails"
+        effect   = "Allow"
+        actions  = toset(["sns:Publish"])
+        resource = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals"
+      },
+      {
+        sid      = "FailApprovalTasks"
+        effect   = "Allow"
+        actions  = toset(["states:SendTaskFailure"])
+        resource = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback"
+      },
+    ]
+    error_message = "Approval request policy: ${data.aws_iam_policy_document.approval_request.json}"
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.approval_request.policy == data.aws_iam_policy_document.approval_request.json && aws_iam_role_policy.approval_request.role == "sfn-callback-approval-req-eu-west-1"
+    error_message = "The request function's role carries this document."
+  }
+}
+
+# The approval page function: reads and conditionally updates items (it never creates one), and
+# reports the decision.
+run "approval_page_may_read_and_decide_requests_and_report_decisions" {
+  command = plan
+
+  assert {
+    condition = [for st in jsondecode(data.aws_iam_policy_document.approval_page.json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
+      {
+        sid      = "WriteOwnLogs"
+        effect   = "Allow"
+        actions  = toset(["logs:CreateLogStream", "logs:PutLogEvents"])
+        resource = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-page:*"
+      },
+      {
+        sid      = "DecideApprovalRequests"
+        effect   = "Allow"
+        actions  = toset(["dynamodb:GetItem", "dynamodb:UpdateItem"])
+        resource = "arn:aws:dynamodb:eu-west-1:111122223333:table/sfn-callback-approvals"
+      },
+      {
+        sid      = "ReportDecisions"
+        effect   = "Allow"
+        actions  = toset(["states:SendTaskSuccess", "states:SendTaskFailure"])
+        resource = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback"
+      },
+    ]
+    error_message = "Approval page policy: ${data.aws_iam_policy_document.approval_page.json}"
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.approval_page.policy == data.aws_iam_policy_document.approval_page.json && aws_iam_role_policy.approval_page.role == "sfn-callback-approval-page-eu-west-1"
+    error_message = "The page function's role carries this document."
+  }
+}
+
+run "state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_deliver_its_logs" {
   command = plan
 
   assert {
@@ -184,15 +381,28 @@ run "state_machine_may_send_to_the_tasks_queue_and_deliver_its_logs" {
     error_message = "State machine policy: ${data.aws_iam_policy_document.state_machine.json}"
   }
 
+  # The live alias only: Lambda authorizes an invoke against the ARN the state names, so neither
+  # $LATEST nor another version is allowed.
+  # https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[1] == {
+      Sid      = "InvokeApprovalRequest"
+      Effect   = "Allow"
+      Action   = "lambda:InvokeFunction"
+      Resource = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:live"
+    }
+    error_message = "State machine policy: ${data.aws_iam_policy_document.state_machine.json}"
+  }
+
   # The log delivery actions Step Functions documents for its execution role; they take no
   # resource ARN. https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
   assert {
     condition = (
-      length(jsondecode(data.aws_iam_policy_document.state_machine.json).Statement) == 2 &&
-      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[1].Sid == "DeliverExecutionLogs" &&
-      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[1].Effect == "Allow" &&
-      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[1].Resource == "*" &&
-      toset(jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[1].Action) == toset([
+      length(jsondecode(data.aws_iam_policy_document.state_machine.json).Statement) == 3 &&
+      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Sid == "DeliverExecutionLogs" &&
+      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Effect == "Allow" &&
+      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Resource == "*" &&
+      toset(jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Action) == toset([
         "logs:CreateLogDelivery",
         "logs:GetLogDelivery",
         "logs:UpdateLogDelivery",
@@ -227,20 +437,21 @@ run "queues_deny_every_request_without_tls" {
 }
 
 # Confused-deputy protection: each service may assume its role only for this account, Step
-# Functions only for this state machine (and its versions and aliases).
+# Functions only for this state machine (and its versions and aliases). The three functions'
+# roles share the Lambda document.
 # https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
 run "trust_policies_are_pinned_to_this_account_and_state_machine" {
   command = plan
 
   assert {
-    condition = jsondecode(data.aws_iam_policy_document.worker_assume.json).Statement == [{
+    condition = jsondecode(data.aws_iam_policy_document.lambda_assume.json).Statement == [{
       Sid       = "LambdaAssumesRole"
       Effect    = "Allow"
       Principal = { Service = "lambda.amazonaws.com" }
       Action    = "sts:AssumeRole"
       Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } }
     }]
-    error_message = "Worker trust policy: ${data.aws_iam_policy_document.worker_assume.json}"
+    error_message = "Lambda trust policy: ${data.aws_iam_policy_document.lambda_assume.json}"
   }
 
   assert {
@@ -268,7 +479,9 @@ run "no_allow_statement_grants_a_wildcard_action" {
   assert {
     condition = alltrue(flatten([for doc in [
       data.aws_iam_policy_document.worker.json,
-      data.aws_iam_policy_document.worker_xray.json,
+      data.aws_iam_policy_document.approval_request.json,
+      data.aws_iam_policy_document.approval_page.json,
+      data.aws_iam_policy_document.lambda_xray.json,
       data.aws_iam_policy_document.state_machine.json,
       data.aws_iam_policy_document.state_machine_xray.json,
       ] : [for s in jsondecode(doc).Statement :
@@ -280,7 +493,7 @@ run "no_allow_statement_grants_a_wildcard_action" {
   # Resource "*" only where the action takes no resource ARN: the documented log delivery and
   # X-Ray actions.
   assert {
-    condition = alltrue(flatten([for doc in [data.aws_iam_policy_document.worker.json, data.aws_iam_policy_document.state_machine.json] :
+    condition = alltrue(flatten([for doc in [data.aws_iam_policy_document.worker.json, data.aws_iam_policy_document.approval_request.json, data.aws_iam_policy_document.approval_page.json, data.aws_iam_policy_document.state_machine.json] :
       [for s in jsondecode(doc).Statement : s.Resource != "*" || s.Sid == "DeliverExecutionLogs"]
     ]))
     error_message = "Only the log delivery statement may use Resource \"*\"."
@@ -303,6 +516,16 @@ run "xray_is_granted_only_with_tracing_on" {
       toset(jsondecode(aws_iam_role_policy.worker_xray[0].policy).Statement[0].Action) == toset(["xray:PutTraceSegments", "xray:PutTelemetryRecords"])
     )
     error_message = "Worker X-Ray policy: ${jsonencode(aws_iam_role_policy.worker_xray)}"
+  }
+
+  assert {
+    condition = (
+      aws_iam_role_policy.approval_request_xray[0].role == "sfn-callback-approval-req-eu-west-1" &&
+      aws_iam_role_policy.approval_page_xray[0].role == "sfn-callback-approval-page-eu-west-1" &&
+      aws_iam_role_policy.approval_request_xray[0].policy == aws_iam_role_policy.worker_xray[0].policy &&
+      aws_iam_role_policy.approval_page_xray[0].policy == aws_iam_role_policy.worker_xray[0].policy
+    )
+    error_message = "lambda_tracing_enabled gives every function's role the same X-Ray policy."
   }
 
   # https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html

@@ -1,4 +1,5 @@
-# Every output, and no optional resource, with the defaults.
+# Every output, and no optional resource, with the defaults (the approval outputs:
+# tests/approval.tftest.hcl).
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -26,12 +27,12 @@ override_resource {
 
 run "outputs_name_every_resource_and_optional_resources_are_absent" {
   assert {
-    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0
-    error_message = "Without alarm_email there is no SNS topic and no subscription."
+    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0 && length(aws_sns_topic_subscription.approver) == 0
+    error_message = "Without alarm_email there is no alarm topic and no subscription; without approver_emails no approver subscription."
   }
 
   assert {
-    condition     = length(aws_iam_role_policy.worker_xray) == 0 && length(aws_iam_role_policy.state_machine_xray) == 0
+    condition     = length(aws_iam_role_policy.worker_xray) == 0 && length(aws_iam_role_policy.approval_request_xray) == 0 && length(aws_iam_role_policy.approval_page_xray) == 0 && length(aws_iam_role_policy.state_machine_xray) == 0
     error_message = "Tracing is off by default, so no X-Ray policy is attached."
   }
 

@@ -1,4 +1,4 @@
-# The definition rendered in the aws-us-gov partition: the integration ARN follows the partition.
+# The definition rendered in the aws-us-gov partition: the integration ARNs follow the partition.
 # (A file of its own: the mock provider updates resources in place, so a queue created by an
 # earlier run would keep its URL.) scripts/check-infra.sh runs the ASL validators on it too.
 
@@ -25,6 +25,14 @@ override_resource {
   }
 }
 
+override_resource {
+  target = aws_lambda_alias.approval_request
+  values = {
+    arn        = "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:sfn-callback-approval-request:live"
+    invoke_arn = "arn:aws-us-gov:apigateway:us-gov-west-1:lambda:path/2015-03-31/functions/arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:sfn-callback-approval-request:live/invocations"
+  }
+}
+
 run "definition_in_the_aws_us_gov_partition" {
   assert {
     condition = (
@@ -32,6 +40,14 @@ run "definition_in_the_aws_us_gov_partition" {
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Parameters.QueueUrl == "https://sqs.us-gov-west-1.amazonaws.com/123456789012/sfn-callback-tasks"
     )
     error_message = "aws-us-gov: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker)}"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Resource == "arn:aws-us-gov:states:::lambda:invoke.waitForTaskToken" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Parameters.FunctionName == "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:sfn-callback-approval-request:live"
+    )
+    error_message = "aws-us-gov approval task: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval)}"
   }
 
   assert {

@@ -1,8 +1,9 @@
 # The state machine definition exactly as templatefile renders statemachine.asl.json, field by
-# field, with the defaults and at the edges (smallest and largest timings, the aws-cn and
-# aws-us-gov partitions). scripts/check-infra.sh also runs AWS's ASL validators (asl-validator,
-# amazon-states-language-service) on each definition these runs render. The first run applies;
-# the others plan against its state, where the queue's URL is known.
+# field, with the defaults and at the edges (smallest and largest timings, the longest approval
+# timeout, the aws-cn and aws-us-gov partitions); the approval states with the defaults, field by
+# field: tests/approval.tftest.hcl. scripts/check-infra.sh also runs AWS's ASL validators
+# (asl-validator, amazon-states-language-service) on each definition these runs render. The first
+# run applies; the others plan against its state, where the queue's URL is known.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -28,6 +29,15 @@ override_resource {
   }
 }
 
+# The approval task names the request function's live alias.
+override_resource {
+  target = aws_lambda_alias.approval_request
+  values = {
+    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
+    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live/invocations"
+  }
+}
+
 run "definition_with_the_defaults" {
   assert {
     condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition)) == ["Comment", "StartAt", "States"]
@@ -40,7 +50,7 @@ run "definition_with_the_defaults" {
   }
 
   assert {
-    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["Done", "NoHeartbeat", "TookTooLong", "WaitForWorker", "WorkerFailed"]
+    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["ApprovalExpired", "ApprovalRequested", "Done", "NoHeartbeat", "NotApproved", "TookTooLong", "WaitForApproval", "WaitForWorker", "WorkerFailed"]
     error_message = "States: ${jsonencode(keys(jsondecode(aws_sfn_state_machine.callback.definition).States))}"
   }
 
@@ -76,9 +86,9 @@ run "definition_with_the_defaults" {
   assert {
     condition = (
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.ResultPath == "$.result" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Next == "Done"
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Next == "ApprovalRequested"
     )
-    error_message = "The worker's output lands at $.result and the execution succeeds."
+    error_message = "The worker's output lands at $.result; then the execution asks for approval or succeeds."
   }
 
   assert {
@@ -172,18 +182,43 @@ run "definition_with_the_smallest_heartbeat_and_timeout" {
 run "definition_with_the_largest_heartbeat_and_timeout" {
   command = plan
 
+  # The worker's task and the approval share the year a standard execution may run.
   variables {
-    task_heartbeat_seconds = 31535999
-    task_timeout_seconds   = 31536000
+    task_heartbeat_seconds   = 31535939
+    task_timeout_seconds     = 31535940
+    approval_timeout_seconds = 60
   }
 
   # Rendered as plain integers (no exponent), which the ASL requires.
   assert {
     condition = (
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 31535999 &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 31536000 &&
-      can(regex("\"HeartbeatSeconds\": 31535999,", aws_sfn_state_machine.callback.definition))
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 31535939 &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 31535940 &&
+      can(regex("\"HeartbeatSeconds\": 31535939,", aws_sfn_state_machine.callback.definition)) &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.TimeoutSeconds == 60 &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Cause == "Nobody approved or rejected the request within 60 seconds (approval_timeout_seconds)."
     )
     error_message = "Largest timings: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker)}"
+  }
+}
+
+run "definition_with_the_longest_approval_timeout" {
+  command = plan
+
+  variables {
+    task_heartbeat_seconds     = 3
+    task_timeout_seconds       = 4
+    heartbeat_interval_seconds = 1
+    retry_delay_seconds        = 1
+    approval_timeout_seconds   = 31535996
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.TimeoutSeconds == 31535996 &&
+      can(regex("\"TimeoutSeconds\": 31535996,", aws_sfn_state_machine.callback.definition)) &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Cause == "Nobody approved or rejected the request within 31535996 seconds (approval_timeout_seconds)."
+    )
+    error_message = "Longest approval timeout: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval)}"
   }
 }

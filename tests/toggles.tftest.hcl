@@ -22,7 +22,7 @@ run "alarm_email_subscribes_it_to_a_topic_every_alarm_notifies" {
   }
 
   assert {
-    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.tasks_waiting, aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out] :
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.tasks_waiting, aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out, aws_cloudwatch_metric_alarm.approval_page_errors, aws_cloudwatch_metric_alarm.approval_api_errors] :
       a.alarm_actions == toset([aws_sns_topic.alarms[0].arn]) && a.ok_actions == toset([aws_sns_topic.alarms[0].arn])
     ])
     error_message = "Every alarm notifies the topic when it fires and when it clears."
@@ -34,7 +34,7 @@ run "alarm_email_subscribes_it_to_a_topic_every_alarm_notifies" {
   }
 }
 
-run "tracing_traces_the_worker_and_the_state_machine" {
+run "tracing_traces_every_function_and_the_state_machine" {
   variables {
     lambda_tracing_enabled        = true
     state_machine_tracing_enabled = true
@@ -43,8 +43,12 @@ run "tracing_traces_the_worker_and_the_state_machine" {
   assert {
     condition = (
       aws_lambda_function.worker.tracing_config[0].mode == "Active" &&
+      aws_lambda_function.approval_request.tracing_config[0].mode == "Active" &&
+      aws_lambda_function.approval_page.tracing_config[0].mode == "Active" &&
       aws_sfn_state_machine.callback.tracing_configuration[0].enabled &&
       aws_iam_role_policy.worker_xray[0].role == aws_iam_role.worker.id &&
+      aws_iam_role_policy.approval_request_xray[0].role == aws_iam_role.approval_request.id &&
+      aws_iam_role_policy.approval_page_xray[0].role == aws_iam_role.approval_page.id &&
       aws_iam_role_policy.state_machine_xray[0].role == aws_iam_role.state_machine.id
     )
     error_message = "Tracing on: active tracing and an X-Ray policy on each role."
@@ -68,8 +72,11 @@ run "switched_off_again_the_optional_resources_are_destroyed" {
       length(aws_sns_topic.alarms) == 0 &&
       length(aws_sns_topic_subscription.alarm_email) == 0 &&
       length(aws_iam_role_policy.worker_xray) == 0 &&
+      length(aws_iam_role_policy.approval_request_xray) == 0 &&
+      length(aws_iam_role_policy.approval_page_xray) == 0 &&
       length(aws_iam_role_policy.state_machine_xray) == 0 &&
       aws_lambda_function.worker.tracing_config[0].mode == "PassThrough" &&
+      aws_lambda_function.approval_page.tracing_config[0].mode == "PassThrough" &&
       aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"] == "io.sfncallback.worker.processor.DemoProcessor"
     )
     error_message = "Back at the defaults, the topic, the subscription and the X-Ray policies are gone."

@@ -1,7 +1,7 @@
-# Every variable validation and every precondition: a bad value must be refused at plan time
-# (expect_failures names exactly what must fail), and the boundary values must pass. Bad values
-# are grouped by concern; each run lists every check it expects to fail, so a validation that
-# stopped refusing its value fails the run.
+# Every variable validation and every precondition (the approval ones: tests/approval.tftest.hcl):
+# a bad value must be refused at plan time (expect_failures names exactly what must fail), and the
+# boundary values must pass. Bad values are grouped by concern; each run lists every check it
+# expects to fail, so a validation that stopped refusing its value fails the run.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -164,14 +164,25 @@ run "the_smallest_allowed_values_pass" {
     task_heartbeat_seconds        = 3
     task_timeout_seconds          = 4
     queue_age_alarm_seconds       = 1
+    approval_timeout_seconds      = 60
+    approval_retention_days       = 1
+    approval_rate_limit           = 0.1
+    approval_burst_limit          = 1
   }
 
   assert {
     condition     = aws_sqs_queue.tasks.visibility_timeout_seconds == 6 && aws_cloudwatch_metric_alarm.tasks_waiting.threshold == 1
     error_message = "The smallest values plan."
   }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.approvals.default_route_settings[0].throttling_rate_limit == 0.1 && aws_lambda_function.approval_request.environment[0].variables["APPROVAL_RETENTION_DAYS"] == "1"
+    error_message = "The smallest approval values plan."
+  }
 }
 
+# task_timeout_seconds + approval_timeout_seconds share one year (a precondition), so the largest
+# worker timings come with the shortest approval; tests/approval.tftest.hcl has the other end.
 run "the_largest_allowed_values_pass" {
   command = plan
 
@@ -187,14 +198,18 @@ run "the_largest_allowed_values_pass" {
     lambda_application_log_level  = "TRACE"
     lambda_system_log_level       = "DEBUG"
     log_retention_days            = 3653
-    heartbeat_interval_seconds    = 10511999
+    heartbeat_interval_seconds    = 10511979
     retry_delay_seconds           = 43200
     max_concurrent_records        = 1000
     batch_size                    = 10000
     batching_window_seconds       = 300
     max_concurrency               = 1000
-    task_heartbeat_seconds        = 31535999
-    task_timeout_seconds          = 31536000
+    task_heartbeat_seconds        = 31535939
+    task_timeout_seconds          = 31535940
+    approval_timeout_seconds      = 60
+    approval_retention_days       = 3650
+    approval_rate_limit           = 10000
+    approval_burst_limit          = 5000
     state_machine_log_level       = "ALL"
     processor_class               = "com.example.orders.ApprovalProcessor"
     alarm_email                   = "ops@example.com"

@@ -124,7 +124,7 @@ run "roles_are_named_per_region_and_policies_attached" {
 
   assert {
     condition = (
-      aws_iam_role.worker.assume_role_policy == data.aws_iam_policy_document.worker_assume.json &&
+      aws_iam_role.worker.assume_role_policy == data.aws_iam_policy_document.lambda_assume.json &&
       aws_iam_role.state_machine.assume_role_policy == data.aws_iam_policy_document.state_machine_assume.json &&
       aws_iam_role_policy.worker.role == aws_iam_role.worker.id &&
       aws_iam_role_policy.worker.policy == data.aws_iam_policy_document.worker.json &&

@@ -4,11 +4,12 @@
 //   --graph FILE     `terraform graph -type=plan`: declared variables and the dependency graph
 //   --defaults FILE  `terraform console`: every variable's default, as JSON
 //   --harvest FILE   what --render kept of `terraform test -json -verbose` (the state read here)
-// Checks: the rendered state machine definitions against AWS's ASL validators; every Step
-// Functions / SQS call in the worker's Java source against the worker policy the real provider
-// rendered; the handler and jar against lambda/; the environment variable names against what the
-// worker reads; the README's variable table and the local stack's defaults against variables.tf;
-// the destroy order (the state machine goes before the worker).
+// Checks: the rendered state machine definitions against AWS's ASL validators; the DynamoDB, SNS,
+// SQS and Step Functions calls each function's handler can reach in the Java source against the
+// policy the real provider rendered for its role (the approval functions' roles: exactly those);
+// the handlers and jar against lambda/; the environment variable names against what the code
+// reads; the README's variable table and the local stack's defaults against variables.tf; the
+// destroy order (the state machine goes before the worker and the approval path).
 // Usage: node check.js --root DIR --graph FILE --defaults FILE --harvest FILE
 //        [--partial yes]  skip the checks whose test runs did not run (the self-test)
 //        node check.js --render FILE --keep OUT   (prints the run results of a `terraform test
@@ -26,6 +27,14 @@ const java = require("./java");
 const HARVEST_IAM_RUN = "worker_may_consume_the_tasks_queue_report_to_this_state_machine_and_log";
 const HARVEST_WORKER_RUN = "definition_with_the_defaults";
 const SRC = path.join("lambda", "src", "main", "java");
+// The functions, their roles' documents, and whether a role must allow exactly what its handler
+// calls (the worker's role also holds what its SQS event source mapping needs).
+const FUNCTIONS = [
+  { name: "worker", exact: false },
+  { name: "approval_request", exact: true },
+  { name: "approval_page", exact: true },
+].map((f) => ({ ...f, fn: `aws_lambda_function.${f.name}`, doc: `data.aws_iam_policy_document.${f.name}` }));
+const CALLED_SERVICES = /^(dynamodb|sns|sqs|states):/;
 
 function args(argv) {
   const out = {};
@@ -46,7 +55,7 @@ function messages(file) {
 }
 
 // The resources of the test states that the checks read: a few of the megabytes the stream holds.
-const KEEP = ["aws_sfn_state_machine.callback", "aws_lambda_function.worker", "data.aws_iam_policy_document.worker"];
+const KEEP = ["aws_sfn_state_machine.callback", ...FUNCTIONS.flatMap((f) => [f.fn, f.doc])];
 
 // The run results in the shape `terraform test` prints them, diagnostics included.
 function render(file, keep) {
@@ -116,53 +125,59 @@ async function checkAsl(byRun, out) {
   }
 }
 
-// The worker's SDK calls (and raw JSON-protocol targets) against its policy as the provider
-// rendered it. SendTask* and the SQS actions are the worker's; anything else it calls needs a grant.
+// Each handler's SDK calls (and raw JSON-protocol targets) against its role's policy as the
+// provider rendered it: every call allowed; for the approval functions, nothing more allowed.
 function checkGrants(root, byRun, out) {
-  const json = find(byRun[HARVEST_IAM_RUN], "data.aws_iam_policy_document.worker")?.json;
-  if (!json) {
-    if (!partial) out.add("tests/iam.tftest.hcl", "iam", `no worker policy in the state of run "${HARVEST_IAM_RUN}"`);
-    return;
-  }
-  const granted = new Set();
-  for (const st of JSON.parse(json).Statement) {
-    if (st.Effect === "Allow") for (const a of [st.Action].flat()) granted.add(a);
-  }
-  const calls = java.sdkCalls(path.join(root, SRC), root);
-  if (calls.length === 0) out.add(SRC, "iam", "found no Step Functions or SQS call in the worker source; the scan or the worker is broken");
-  const reported = new Set();
-  for (const c of calls) {
-    if (granted.has(c.action) || reported.has(c.action)) continue;
-    reported.add(c.action);
-    out.add(`${c.file}:${c.line}`, "iam", `the worker calls ${c.call}(...) but its policy (data.aws_iam_policy_document.worker, as rendered in tests/iam.tftest.hcl) does not allow ${c.action}`);
+  for (const f of FUNCTIONS) {
+    const json = find(byRun[HARVEST_IAM_RUN], f.doc)?.json;
+    const handler = find(byRun[HARVEST_IAM_RUN], f.fn)?.handler ?? "";
+    if (!json) {
+      if (!partial) out.add("tests/iam.tftest.hcl", "iam", `no ${f.doc} in the state of run "${HARVEST_IAM_RUN}"`);
+      continue;
+    }
+    const granted = new Set();
+    for (const st of JSON.parse(json).Statement) if (st.Effect === "Allow") for (const a of [st.Action].flat()) granted.add(a);
+    const cls = handler.split("::")[0];
+    const calls = java.sdkCalls(path.join(root, SRC), root, cls);
+    if (calls.length === 0) out.add(SRC, "iam", `found no AWS call that ${cls || f.fn} can make; the scan or the handler is broken`);
+    const seen = new Set();
+    for (const c of calls) {
+      if (!granted.has(c.action) && !seen.has(c.action)) out.add(`${c.file}:${c.line}`, "iam", `${f.name} (${cls}) calls ${c.call}(...) but its policy (${f.doc}, as rendered in tests/iam.tftest.hcl) does not allow ${c.action}`);
+      seen.add(c.action);
+    }
+    if (!f.exact) continue;
+    for (const a of granted) if (CALLED_SERVICES.test(a) && !seen.has(a)) out.add("main.tf", "iam", `${f.doc} allows ${a}, which ${f.name} (${cls}) never calls`);
   }
 }
 
-function checkWorker(root, byRun, out) {
-  const fn = find(byRun[HARVEST_WORKER_RUN], "aws_lambda_function.worker");
-  if (!fn) {
-    if (!partial) out.add("tests/state_machine.tftest.hcl", "worker", `no aws_lambda_function.worker in the state of run "${HARVEST_WORKER_RUN}"`);
-    return;
-  }
+function checkFunctions(root, byRun, out) {
   const src = path.join(root, SRC);
-  const m = /^([\w.$]+)::(\w+)$/.exec(fn.handler ?? "");
-  if (!m) out.add("main.tf", "worker", `handler ${fn.handler} is not of the form package.Class::method`);
-  else {
-    const c = java.findClass(src, m[1]);
-    if (!c.exists) out.add("main.tf", "worker", `handler class ${m[1]} does not exist (expected ${path.join(SRC, c.file)})`);
-    else if (!c.hasMethod(m[2])) out.add("main.tf", "worker", `handler method ${m[2]} is not a public method of ${m[1]}`);
-  }
   const jar = java.shadedJar(path.join(root, "lambda", "pom.xml"));
-  if (jar.error) out.add("lambda/pom.xml", "worker", jar.error);
-  else if (path.normalize(fn.filename) !== path.join("lambda", jar.jar)) out.add("main.tf", "worker", `filename ${fn.filename} is not the shaded jar lambda/${jar.jar} (lambda/pom.xml)`);
-  const env = fn.environment?.[0]?.variables ?? {};
+  if (jar.error) out.add("lambda/pom.xml", "lambda", jar.error);
   const read = java.envVarsRead(src);
-  for (const k of Object.keys(env)) if (!read.has(k)) out.add("main.tf", "worker", `environment variable ${k} is not read anywhere in ${SRC} (misspelled?)`);
-  if (env.PROCESSOR_CLASS && !java.findClass(src, env.PROCESSOR_CLASS).exists) out.add("main.tf", "worker", `the default PROCESSOR_CLASS ${env.PROCESSOR_CLASS} does not exist in ${SRC}`);
+  for (const f of FUNCTIONS) {
+    const fn = find(byRun[HARVEST_WORKER_RUN], f.fn);
+    if (!fn) {
+      if (!partial) out.add("tests/state_machine.tftest.hcl", "lambda", `no ${f.fn} in the state of run "${HARVEST_WORKER_RUN}"`);
+      continue;
+    }
+    const m = /^([\w.$]+)::(\w+)$/.exec(fn.handler ?? "");
+    if (!m) out.add("main.tf", "lambda", `${f.fn}: handler ${fn.handler} is not of the form package.Class::method`);
+    else {
+      const c = java.findClass(src, m[1]);
+      if (!c.exists) out.add("main.tf", "lambda", `${f.fn}: handler class ${m[1]} does not exist (expected ${path.join(SRC, c.file)})`);
+      else if (!c.hasMethod(m[2])) out.add("main.tf", "lambda", `${f.fn}: handler method ${m[2]} is not a public method of ${m[1]}`);
+    }
+    if (!jar.error && path.normalize(fn.filename) !== path.join("lambda", jar.jar)) out.add("main.tf", "lambda", `${f.fn}: filename ${fn.filename} is not the shaded jar lambda/${jar.jar} (lambda/pom.xml)`);
+    const env = fn.environment?.[0]?.variables ?? {};
+    for (const k of Object.keys(env)) if (!read.has(k)) out.add("main.tf", "lambda", `${f.fn}: environment variable ${k} is not read anywhere in ${SRC} (misspelled?)`);
+    if (env.PROCESSOR_CLASS && !java.findClass(src, env.PROCESSOR_CLASS).exists) out.add("main.tf", "lambda", `the default PROCESSOR_CLASS ${env.PROCESSOR_CLASS} does not exist in ${SRC}`);
+  }
 }
 
 // Graph edges "A" -> "B" mean A depends on B; destroy runs them in reverse, so the state machine
-// (deleted first) must depend on every worker resource, and no worker resource on it.
+// (deleted first) must depend on every resource of the worker and of the approval path, and none
+// of them on it: its executions end on their next transition, a callback from one of them.
 function checkDestroyOrder(dot, out) {
   const edges = new Map();
   for (const m of dot.matchAll(/"\[root\] ([^"]+?)(?: \(expand\))?" -> "\[root\] ([^"]+?)(?: \(expand\))?"/g)) {
@@ -177,11 +192,14 @@ function checkDestroyOrder(dot, out) {
   };
   const machine = "aws_sfn_state_machine.callback";
   const worker = ["aws_lambda_event_source_mapping.tasks", "aws_lambda_alias.live", "aws_lambda_function.worker", "aws_iam_role_policy.worker", "aws_iam_role.worker"];
+  for (const fn of ["approval_request", "approval_page"]) worker.push(...["aws_lambda_alias", "aws_lambda_function", "aws_iam_role_policy", "aws_iam_role"].map((t) => `${t}.${fn}`));
+  worker.push("aws_lambda_permission.approval_page", "aws_apigatewayv2_route.approval_page", "aws_apigatewayv2_integration.approval_page", "aws_apigatewayv2_stage.approvals");
+  worker.push("aws_apigatewayv2_api.approvals", "aws_dynamodb_table.approvals", "aws_sns_topic.approvals", "aws_sns_topic_subscription.approver");
   if (!edges.has(machine)) out.add("terraform graph", "destroy-order", `${machine} is not in the graph`);
   const below = reach(machine);
   for (const w of worker) {
-    if (!below.has(w)) out.add("main.tf", "destroy-order", `${machine} does not depend on ${w}, so destroy can delete the worker first and leave running executions waiting for their heartbeat timeout`);
-    if (reach(w).has(machine)) out.add("main.tf", "destroy-order", `${w} depends on ${machine}, so destroy deletes the worker before the state machine`);
+    if (!below.has(w)) out.add("main.tf", "destroy-order", `${machine} does not depend on ${w}, so destroy can delete it first and leave running executions waiting for their timeouts`);
+    if (reach(w).has(machine)) out.add("main.tf", "destroy-order", `${w} depends on ${machine}, so destroy deletes it before the state machine`);
   }
 }
 
@@ -221,7 +239,7 @@ async function main() {
   const byRun = states(a.harvest);
   await checkAsl(byRun, out);
   checkGrants(a.root, byRun, out);
-  checkWorker(a.root, byRun, out);
+  checkFunctions(a.root, byRun, out);
   let variables = [];
   if (fs.existsSync(a.graph) || !partial) {
     const dot = fs.readFileSync(a.graph, "utf8");

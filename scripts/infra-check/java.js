@@ -1,43 +1,32 @@
-// What the worker's Java source says: which AWS calls it makes, which environment variables it
-// reads, which classes exist. A scan of the text, not a compiler: it looks for calls of the SDK
-// clients' operation names in files that import the SDK package, so it keeps working while the
-// worker's classes move around.
+// What the Lambda functions' Java source says: which AWS calls each handler can reach, which
+// environment variables the code reads, which classes exist. A scan of the text, not a compiler:
+// from the handler class it follows the classes named and the methods called (by name, so a call
+// reaches every method of that name in a reached class: it errs towards more calls, never fewer),
+// then collects the operations called on SDK v2 client fields, parameters and local variables in
+// the methods it reached, and raw JSON-protocol targets.
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
 
-// Operation names of the two SDK v2 clients the worker may use (method = lowerCamel of the API).
-// Batch APIs are authorized by the single-message action (Service Authorization Reference for
-// SQS: ChangeMessageVisibilityBatch -> sqs:ChangeMessageVisibility, and so on).
-const SDK_OPERATIONS = {
-  sfn: {
-    pkg: "software.amazon.awssdk.services.sfn",
-    prefix: "states",
-    ops: [
-      "createActivity", "createStateMachine", "createStateMachineAlias", "deleteActivity", "deleteStateMachine",
-      "deleteStateMachineAlias", "deleteStateMachineVersion", "describeActivity", "describeExecution", "describeMapRun",
-      "describeStateMachine", "describeStateMachineAlias", "describeStateMachineForExecution", "getActivityTask",
-      "getExecutionHistory", "listActivities", "listExecutions", "listMapRuns", "listStateMachineAliases",
-      "listStateMachineVersions", "listStateMachines", "publishStateMachineVersion", "redriveExecution",
-      "sendTaskFailure", "sendTaskHeartbeat", "sendTaskSuccess", "startExecution", "startSyncExecution", "stopExecution",
-      "testState", "updateMapRun", "updateStateMachine", "updateStateMachineAlias", "validateStateMachineDefinition",
-    ],
-    action: (op) => op,
-  },
-  sqs: {
-    pkg: "software.amazon.awssdk.services.sqs",
-    prefix: "sqs",
-    ops: [
-      "addPermission", "cancelMessageMoveTask", "changeMessageVisibility", "changeMessageVisibilityBatch", "createQueue",
-      "deleteMessage", "deleteMessageBatch", "deleteQueue", "getQueueAttributes", "getQueueUrl",
-      "listDeadLetterSourceQueues", "listMessageMoveTasks", "listQueueTags", "listQueues", "purgeQueue", "receiveMessage",
-      "removePermission", "sendMessage", "sendMessageBatch", "setQueueAttributes", "startMessageMoveTask", "tagQueue",
-      "untagQueue",
-    ],
-    action: (op) => op.replace(/Batch$/, ""),
-  },
-};
+// SDK v2 client types and the IAM service prefix of their operations.
+const CLIENTS = { SfnClient: "states", SqsClient: "sqs", DynamoDbClient: "dynamodb", SnsClient: "sns" };
+// Targets of calls made over the wire without the SDK client ("AmazonSQS.ChangeMessageVisibilityBatch").
+const WIRE_TARGETS = { AmazonSQS: "sqs", AWSStepFunctions: "states", DynamoDB_20120810: "dynamodb" };
+// Client methods that are not operations.
+const NOT_OPERATIONS = new Set(["close", "serviceName", "serviceClientConfiguration", "utilities", "waiter"]);
+// Methods the runtime, SnapStart or an executor call without the code naming them.
+const CALLED_BY_RUNTIME = ["handleRequest", "beforeCheckpoint", "afterRestore", "run", "call", "get", "accept", "apply", "close", "toString"];
+const KEYWORDS = new Set(["if", "for", "while", "switch", "catch", "synchronized", "try", "return", "new", "else", "throw", "case", "do"]);
+
+// The IAM action of an operation: SQS and SNS authorize their batch APIs by the single-message
+// action (Service Authorization Reference: ChangeMessageVisibilityBatch -> sqs:ChangeMessageVisibility,
+// PublishBatch -> sns:Publish); a paginator calls its operation.
+function action(prefix, op) {
+  let name = op.replace(/Paginator$/, "");
+  if (prefix === "sqs" || prefix === "sns") name = name.replace(/Batch$/, "");
+  return `${prefix}:${name[0].toUpperCase()}${name.slice(1)}`;
+}
 
 function javaFiles(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -50,59 +39,105 @@ function javaFiles(dir) {
   return out.sort();
 }
 
-function stripComments(src) {
-  return src.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " ")).replace(/\/\/[^\n]*/g, "");
+// Same length as the input, so offsets stay valid: comments blanked; with `masked`, string and
+// char literals blanked too (their braces and parentheses are not code).
+function blank(src, masked) {
+  return src.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) =>
+    m.startsWith("/") || masked ? m.replace(/[^\n]/g, " ") : m,
+  );
 }
 
-function lineOf(text, index) {
-  return text.slice(0, index).split("\n").length;
-}
+const lineOf = (text, index) => text.slice(0, index).split("\n").length;
 
-// Calls made over the wire without the SDK client, named by their JSON-protocol target
-// (X-Amz-Target: "AmazonSQS.ChangeMessageVisibilityBatch", "AWSStepFunctions.SendTaskSuccess").
-const WIRE_TARGETS = { AmazonSQS: "sqs", AWSStepFunctions: "sfn" };
-
-// [{action: "states:SendTaskSuccess", file, line, call}]
-function sdkCalls(srcDir, root) {
-  const calls = [];
-  for (const file of javaFiles(srcDir)) {
-    const text = stripComments(fs.readFileSync(file, "utf8"));
-    for (const m of text.matchAll(/"(AmazonSQS|AWSStepFunctions)\.([A-Z][A-Za-z]+)"/g)) {
-      const client = SDK_OPERATIONS[WIRE_TARGETS[m[1]]];
-      const call = m[2][0].toLowerCase() + m[2].slice(1);
-      if (!client.ops.includes(call)) continue;
-      const op = client.action(call);
-      calls.push({
-        action: `${client.prefix}:${op[0].toUpperCase()}${op.slice(1)}`,
-        call,
-        file: path.relative(root, file),
-        line: lineOf(text, m.index),
-      });
+// A source file: its class, its methods (name and body range, found at any depth) and the rest.
+function parse(file) {
+  const raw = fs.readFileSync(file, "utf8");
+  const text = blank(raw, false);
+  const code = blank(raw, true);
+  const methods = [];
+  for (const m of code.matchAll(/([\w$>\]])\s+([A-Za-z_$][\w$]*)\s*\((?:[^()]|\([^()]*\))*\)\s*(?:throws\s+[\w.,\s]+)?\{/g)) {
+    const before = code.slice(0, m.index + 1).match(/(\w+)\s*$/)?.[1];
+    if (KEYWORDS.has(m[2]) || KEYWORDS.has(before)) continue;
+    let depth = 0;
+    let end = m.index + m[0].length - 1;
+    for (; end < code.length; end++) {
+      if (code[end] === "{") depth++;
+      else if (code[end] === "}" && --depth === 0) break;
     }
-    for (const client of Object.values(SDK_OPERATIONS)) {
-      if (!text.includes(client.pkg)) continue;
-      const re = new RegExp(`\\.\\s*(${client.ops.join("|")})\\s*\\(`, "g");
-      for (const m of text.matchAll(re)) {
-        const op = client.action(m[1]);
-        calls.push({
-          action: `${client.prefix}:${op[0].toUpperCase()}${op.slice(1)}`,
-          call: m[1],
-          file: path.relative(root, file),
-          line: lineOf(text, m.index),
-        });
+    methods.push({ name: m[2], start: m.index, end });
+  }
+  // Outside every method: fields, initializers (with and without their string literals).
+  const outside = (t) => methods.reduce((r, m) => r.slice(0, m.start) + " ".repeat(m.end - m.start) + r.slice(m.end), t);
+  const clients = new Map();
+  for (const m of code.matchAll(new RegExp(`\\b(${Object.keys(CLIENTS).join("|")})\\s+(\\w+)\\s*[;,)=]`, "g"))) clients.set(m[2], CLIENTS[m[1]]);
+  return { file, text, code, simple: path.basename(file, ".java"), methods, rest: { text: outside(text), code: outside(code) }, clients };
+}
+
+// A reached part of a file: the text outside its methods (start -1), or one method.
+const part = (f, start, end, key) => (start === -1 ? f.rest[key] : f[key].slice(start, end));
+
+// The code a handler can run: the handler class's methods and initializers, and, to a fixed
+// point, the initializers of every class named there and the methods called there.
+const parsed = new Map(); // srcDir -> its files, parsed once
+function reachable(srcDir, handlerClass) {
+  if (!handlerClass) return [];
+  if (!parsed.has(srcDir)) parsed.set(srcDir, javaFiles(srcDir).map(parse));
+  const files = parsed.get(srcDir);
+  const bySimple = new Map(files.map((f) => [f.simple, f]));
+  const entry = files.find((f) => f.file.endsWith(path.join(...handlerClass.split(".")) + ".java"));
+  if (!entry) return [];
+  const classes = new Set([entry]);
+  const names = new Set(CALLED_BY_RUNTIME);
+  const segments = new Map(); // file -> [{start, end}] reached
+  const reach = (f, start, end) => {
+    const list = segments.get(f) ?? [];
+    if (list.some((s) => s.start === start)) return false;
+    list.push({ start, end });
+    segments.set(f, list);
+    const code = part(f, start, end, "code");
+    for (const c of code.matchAll(/([A-Za-z_$][\w$]*)\s*\(|::\s*(\w+)/g)) names.add(c[1] ?? c[2]);
+    for (const t of code.matchAll(/\b[A-Z][\w$]*/g)) if (bySimple.has(t[0])) classes.add(bySimple.get(t[0]));
+    return true;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of [...classes]) {
+      if (reach(f, -1, -1)) changed = true;
+      for (const m of f.methods) {
+        if ((f === entry || m.name === f.simple || names.has(m.name)) && reach(f, m.start, m.end)) changed = true;
+      }
+    }
+  }
+  return [...segments].map(([f, list]) => ({ f, list }));
+}
+
+// [{action: "states:SendTaskSuccess", call, file, line}] that the handler can make.
+function sdkCalls(srcDir, root, handlerClass) {
+  const calls = [];
+  for (const { f, list } of reachable(srcDir, handlerClass)) {
+    for (const { start, end } of list) {
+      const offset = start === -1 ? 0 : start;
+      const text = part(f, start, end, "text");
+      const at = (i) => ({ file: path.relative(root, f.file), line: lineOf(f.text, offset + i) });
+      for (const m of text.matchAll(new RegExp(`"(${Object.keys(WIRE_TARGETS).join("|")})\\.([A-Z]\\w+)"`, "g"))) {
+        calls.push({ action: action(WIRE_TARGETS[m[1]], m[2][0].toLowerCase() + m[2].slice(1)), call: m[2], ...at(m.index) });
+      }
+      for (const [name, prefix] of f.clients) {
+        for (const m of text.matchAll(new RegExp(`\\b${name}\\s*\\.\\s*([a-z]\\w*)\\s*\\(`, "g"))) {
+          if (!NOT_OPERATIONS.has(m[1])) calls.push({ action: action(prefix, m[1]), call: m[1], ...at(m.index) });
+        }
       }
     }
   }
   return calls;
 }
 
-// Names of environment variables the worker reads: string literals in upper snake case passed
-// to a reader call (System.getenv("X"), read.integer("X", ...), env.get("X")).
+// Names of environment variables the code reads: string literals in upper snake case passed to a
+// reader call (System.getenv("X"), read.integer("X", ...), env.get("X")).
 function envVarsRead(srcDir) {
   const names = new Set();
   for (const file of javaFiles(srcDir)) {
-    const text = stripComments(fs.readFileSync(file, "utf8"));
-    for (const m of text.matchAll(/\(\s*"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
+    for (const m of blank(fs.readFileSync(file, "utf8"), false).matchAll(/\(\s*"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
   }
   return names;
 }
@@ -112,7 +147,7 @@ function findClass(srcDir, fqcn) {
   const rel = `${fqcn.replace(/\./g, "/")}.java`;
   const file = path.join(srcDir, rel);
   if (!fs.existsSync(file)) return { exists: false, file: rel };
-  const text = stripComments(fs.readFileSync(file, "utf8"));
+  const text = blank(fs.readFileSync(file, "utf8"), false);
   const simple = fqcn.split(".").pop();
   const pkg = fqcn.split(".").slice(0, -1).join(".");
   const declares = new RegExp(`\\b(class|record|interface|enum)\\s+${simple}\\b`).test(text);
@@ -135,25 +170,17 @@ function shadedJar(pomFile) {
     const m = s.match(/<finalName>([^<]+)<\/finalName>/);
     if (m) finalName = m[1].trim();
   }
-  if (!finalName) {
-    const a = pom.match(/<artifactId>([^<]+)<\/artifactId>/);
-    const v = pom.match(/<version>([^<]+)<\/version>/);
-    return { error: "no <finalName> in the maven-shade-plugin configuration", guess: `${a?.[1]}-${v?.[1]}` };
-  }
+  if (!finalName) return { error: "no <finalName> in the maven-shade-plugin configuration" };
   const props = {};
   const top = pom.replace(/<profiles>[\s\S]*<\/profiles>/, "");
-  for (const block of top.match(/<properties>[\s\S]*?<\/properties>/g) ?? []) {
-    for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
-  }
+  const blocks = [...(top.match(/<properties>[\s\S]*?<\/properties>/g) ?? [])];
   for (const prof of pom.match(/<profile>[\s\S]*?<\/profile>/g) ?? []) {
-    if (!/<activeByDefault>\s*true\s*<\/activeByDefault>/.test(prof)) continue;
-    for (const block of prof.match(/<properties>[\s\S]*?<\/properties>/g) ?? []) {
-      for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
-    }
+    if (/<activeByDefault>\s*true\s*<\/activeByDefault>/.test(prof)) blocks.push(...(prof.match(/<properties>[\s\S]*?<\/properties>/g) ?? []));
   }
+  for (const block of blocks) for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
   const resolved = finalName.replace(/\$\{([\w.-]+)\}/g, (m, k) => props[k] ?? m);
   if (/\$\{/.test(resolved)) return { error: `cannot resolve shade finalName ${finalName}` };
   return { jar: `target/${resolved}.jar` };
 }
 
-module.exports = { sdkCalls, envVarsRead, findClass, shadedJar, javaFiles };
+module.exports = { sdkCalls, envVarsRead, findClass, shadedJar };

@@ -15,19 +15,23 @@
 # Needs: the AWS array from aws-cli.sh (find_aws_cli).
 
 # live_function_names: the functions to wait for, one per line. $LIVE_FUNCTIONS (space-separated
-# names or ARNs) when set, else `terraform output -raw worker_function_name`; prints nothing when
-# neither is available.
+# names or ARNs) when set, else the Terraform outputs worker_function_name and
+# approval_request_function_name (the function the approval task invokes); an output the stack
+# does not have (one deployed before it existed) is skipped; prints nothing when neither is
+# available.
 live_function_names() {
-  local root name
+  local root name output
   if [ -n "${LIVE_FUNCTIONS:-}" ]; then
     tr ' ' '\n' <<< "$LIVE_FUNCTIONS" | sed '/^$/d'
     return 0
   fi
   command -v terraform > /dev/null || return 0
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-  if name="$(terraform -chdir="$root" output -raw worker_function_name 2> /dev/null)" && [ -n "$name" ]; then
-    printf '%s\n' "$name"
-  fi
+  for output in worker_function_name approval_request_function_name; do
+    if name="$(terraform -chdir="$root" output -raw "$output" 2> /dev/null)" && [ -n "$name" ]; then
+      printf '%s\n' "$name"
+    fi
+  done
 }
 
 # wait_for_live_aliases LIMIT_SECONDS POLL_SECONDS QUIET: returns 0 when every function's live
@@ -36,12 +40,12 @@ live_function_names() {
 wait_for_live_aliases() {
   local limit="$1" poll="$2" quiet="$3" names name answer state update reason started=$SECONDS
   if [ -n "${AWS_ENDPOINT_URL:-}" ]; then
-    # A local endpoint (the local stack) has no Lambda API: its worker is started with the stack.
+    # A local endpoint (the local stack) has no Lambda API: its functions start with the stack.
     return 0
   fi
   names="$(live_function_names)"
   if [ -z "$names" ]; then
-    [ "$quiet" -eq 1 ] || echo "note: not waiting for the worker's live version (set LIVE_FUNCTIONS=<function name>, or run from the Terraform directory)" >&2
+    [ "$quiet" -eq 1 ] || echo "note: not waiting for the functions' live versions (set LIVE_FUNCTIONS=<function names>, or run from the Terraform directory)" >&2
     return 0
   fi
   while IFS= read -r name; do

@@ -54,7 +54,8 @@ mock_resource "aws_lambda_function" {
 
 mock_resource "aws_lambda_alias" {
   defaults = {
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-worker:live"
+    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-worker:live"
+    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-worker:live/invocations"
   }
 }
 
@@ -93,5 +94,28 @@ mock_resource "aws_sqs_queue" {
   defaults = {
     arn = "arn:aws:sqs:us-east-1:123456789012:mock-queue"
     url = "https://sqs.us-east-1.amazonaws.com/123456789012/mock-queue"
+  }
+}
+
+mock_resource "aws_dynamodb_table" {
+  defaults = {
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/sfn-callback-approvals"
+  }
+}
+
+mock_resource "aws_apigatewayv2_api" {
+  defaults = {
+    id            = "a1b2c3d4e5"
+    arn           = "arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5"
+    api_endpoint  = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
+    execution_arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
+  }
+}
+
+mock_resource "aws_apigatewayv2_stage" {
+  defaults = {
+    arn           = "arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5/stages/$default"
+    execution_arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/$default"
+    invoke_url    = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/"
   }
 }
