@@ -915,6 +915,30 @@ resource "aws_sfn_state_machine" "callback" {
   }
 }
 
+# `terraform destroy` with executions in flight: the state machine is gone only once its running
+# executions end, on their next state transition (API_DeleteStateMachine.html). One waiting for an
+# approval makes that transition only on a decision or after approval_timeout_seconds, one whose
+# processor works long only after it finishes; the provider stops waiting after 5 minutes. This
+# resource depends on the state machine, so destroy removes it first, and its destroy-time
+# provisioner stops the executions still running (scripts/stop-executions.sh, with the AWS CLI v2
+# and the caller's credentials; without them it warns and the destroy goes on as before).
+# A destroy-time provisioner may only read `self`: everything it needs is in `input`, which an
+# apply updates in place (only triggers_replace replaces terraform_data), so changing it never
+# stops anything.
+resource "terraform_data" "stop_executions_on_destroy" {
+  input = {
+    enabled           = var.stop_executions_on_destroy
+    state_machine_arn = aws_sfn_state_machine.callback.arn
+    region            = local.region
+    script            = "${path.module}/scripts/stop-executions.sh"
+  }
+
+  provisioner "local-exec" {
+    when    = destroy
+    command = self.output.enabled ? "bash '${self.output.script}' --state-machine-arn '${self.output.state_machine_arn}' --region '${self.output.region}'" : "echo 'stop_executions_on_destroy is false: running executions of ${self.output.state_machine_arn} are not stopped'"
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Alarms
 # ---------------------------------------------------------------------------------------------

@@ -431,3 +431,14 @@ variable "approval_burst_limit" {
     error_message = "approval_burst_limit must be a whole number from 1 to 5000 (API Gateway's account-level burst limit)."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Destroy
+# ---------------------------------------------------------------------------------------------
+
+variable "stop_executions_on_destroy" {
+  description = "Whether `terraform destroy` stops the state machine's running executions before deleting it (scripts/stop-executions.sh, which needs the AWS CLI v2 and states:ListExecutions / states:StopExecution). Without it, an execution waiting for an approval or a long task keeps the state machine DELETING, and the destroy times out after 5 minutes."
+  type        = bool
+  default     = true
+  nullable    = false
+}

@@ -2,6 +2,12 @@
 # notifications without alarm_email (tests/toggles.tftest.hcl sets it). The approval alarms'
 # metrics and dimensions: tests/approval.tftest.hcl.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -6,6 +6,12 @@
 # (mock provider, tests/mocks), the approver runs apply again and back, and the test's teardown
 # destroys the whole graph. The policies as the real provider renders them: tests/iam.tftest.hcl.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -5,6 +5,12 @@
 # SQS and Step Functions calls its handler's Java code makes (the worker: at least those). The first run applies; the others plan against its state, where the
 # documents are known.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 provider "aws" {
   region                      = "eu-west-1"
   access_key                  = "test"

@@ -3,6 +3,12 @@
 # and are the tightest: 64 characters.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -1,6 +1,12 @@
 # Every output, and no optional resource, with the defaults (the approval outputs:
 # tests/approval.tftest.hcl).
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

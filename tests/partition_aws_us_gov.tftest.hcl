@@ -2,6 +2,12 @@
 # (A file of its own: the mock provider updates resources in place, so a queue created by an
 # earlier run would keep its URL.) scripts/check-infra.sh runs the ASL validators on it too.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

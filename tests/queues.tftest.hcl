@@ -3,6 +3,12 @@
 # tests/iam.tftest.hcl), the visibility timeout. The first run applies (mock provider,
 # tests/mocks); the others plan against the state it left, where computed values are known.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -5,6 +5,12 @@
 # (asl-validator, amazon-states-language-service) on each definition these runs render. The first
 # run applies; the others plan against its state, where the queue's URL is known.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -1,6 +1,12 @@
 # Apply with each optional feature switched on, then off again; the test's own teardown then
 # destroys the whole graph. Mock provider: the values come from tests/mocks.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -3,6 +3,12 @@
 # boundary values must pass. Bad values are grouped by concern; each run lists every check it
 # expects to fail, so a validation that stopped refusing its value fails the run.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

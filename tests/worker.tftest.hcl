@@ -2,6 +2,12 @@
 # its logging and settings, the live alias, the event source mapping, the roles. The first run
 # applies (mock provider, tests/mocks); the others plan against the state it left.
 
+# Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
+# (tests/destroy.tftest.hcl covers it).
+variables {
+  stop_executions_on_destroy = false
+}
+
 mock_provider "aws" {
   source = "./tests/mocks"
 }

@@ -196,6 +196,9 @@ function checkDestroyOrder(dot, out) {
   worker.push("aws_lambda_permission.approval_page", "aws_apigatewayv2_route.approval_page", "aws_apigatewayv2_integration.approval_page", "aws_apigatewayv2_stage.approvals");
   worker.push("aws_apigatewayv2_api.approvals", "aws_dynamodb_table.approvals", "aws_sns_topic.approvals", "aws_sns_topic_subscription.approver");
   if (!edges.has(machine)) out.add("terraform graph", "destroy-order", `${machine} is not in the graph`);
+  // The executions still running are stopped before the state machine is deleted.
+  const stopper = "terraform_data.stop_executions_on_destroy";
+  if (!reach(stopper).has(machine)) out.add("main.tf", "destroy-order", `${stopper} does not depend on ${machine}, so destroy does not stop the running executions before deleting it`);
   const below = reach(machine);
   for (const w of worker) {
     if (!below.has(w)) out.add("main.tf", "destroy-order", `${machine} does not depend on ${w}, so destroy can delete it first and leave running executions waiting for their timeouts`);

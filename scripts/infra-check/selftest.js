@@ -113,6 +113,14 @@ const CASES = [
     expect: /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_lambda_event_source_mapping\.tasks/,
   },
   {
+    name: "running executions no longer stopped before the state machine is deleted",
+    plant: (d) => edit(d, "main.tf", "    state_machine_arn = aws_sfn_state_machine.callback.arn\n", "    state_machine_arn = local.state_machine_arn\n"),
+    tests: "none",
+    inspect: true,
+    checks: true,
+    expect: /\[destroy-order\] terraform_data\.stop_executions_on_destroy does not depend on aws_sfn_state_machine\.callback/,
+  },
+  {
     name: "missing handler class",
     plant: (d) => fs.rmSync(path.join(d, "lambda/src/main/java/io/sfncallback/worker/CallbackHandler.java")),
     reuse: true,

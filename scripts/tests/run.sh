@@ -180,6 +180,22 @@ else
   not_ok "... and only then starts the execution" "$(cat "$work/calls.log")"
 fi
 
+# --- stop-executions.sh (terraform destroy runs it before deleting the state machine) ----------
+sx="$scripts/stop-executions.sh"
+sm="arn:aws:states:eu-west-1:123456789012:stateMachine:sfn-callback-callback"
+ex1="arn:aws:states:eu-west-1:123456789012:execution:sfn-callback-callback:waiting-for-approval"
+ex2="arn:aws:states:eu-west-1:123456789012:execution:sfn-callback-callback:long-task"
+run "stop-executions: stops every running execution" 0 '2 running executions of .* stopped' env FAKE_AWS_RUNNING_EXECUTIONS="$ex1 $ex2" "$sx" --state-machine-arn "$sm" --region eu-west-1
+check "... each one with Stack.Destroyed" "stop-execution --execution-arn $ex2 --error Stack.Destroyed" "$(cat "$work/calls.log")"
+check "... in the stack's region" "--region eu-west-1 stepfunctions list-executions --state-machine-arn $sm --status-filter RUNNING" "$(cat "$work/calls.log")"
+run "stop-executions: none running" 0 '0 running executions of .* stopped' "$sx" --state-machine-arn "$sm"
+if grep -q stop-execution "$work/calls.log"; then not_ok "... and nothing is stopped" "$(cat "$work/calls.log")"; else ok "... and nothing is stopped"; fi
+run "stop-executions: one that cannot be stopped is a warning, not a failed destroy" 0 'warning: 1 executions could not be stopped' env FAKE_AWS_RUNNING_EXECUTIONS="$ex1 $ex2" FAKE_AWS_STOP_FAILS="$ex1" "$sx" --state-machine-arn "$sm"
+check "... the other one is stopped" "stopped $ex2" "$LAST_OUTPUT"
+run "stop-executions: no permission to list: a warning with what to do by hand" 0 'stop them by hand \(aws stepfunctions list-executions' env FAKE_AWS_LIST_FAILS=1 "$sx" --state-machine-arn "$sm"
+run "stop-executions: no AWS CLI v2: a warning, exit 0" 0 'the AWS CLI v2 is not available' env AWS_CLI="$work/no-such-aws" "$sx" --state-machine-arn "$sm"
+run "stop-executions: the ARN is required" 64 'state-machine-arn is required' "$sx"
+
 # --- smoke-test.sh ---------------------------------------------------------------------------
 st="$scripts/smoke-test.sh"
 run "smoke test: all four paths pass" 0 'smoke-test: 4 passed, 0 failed' "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
