@@ -5,17 +5,15 @@
 # (tests/*.tftest.hcl), then scripts/infra-check/check.js for what Terraform cannot know (ASL
 # validators on the rendered definitions, IAM grants against the worker's Java source, handler and
 # jar, destroy order, the README's variable table, the local stack's defaults). Then the self-test
-# plants one error at a time and requires these checks to fail naming it, and the tests of the
-# deploy scripts run (scripts/tests/run.sh).
+# plants one error at a time and requires these checks to fail naming it. (The deploy scripts'
+# tests are their own step of scripts/test.sh: scripts/tests/run.sh.)
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: scripts/check-infra.sh [--no-self-test | --self-test] [--no-script-tests]
-  (no flags)        everything: the checks, the self-test of planted errors, the script tests
+usage: scripts/check-infra.sh [--no-self-test]
+  (no flags)        everything: the checks and the self-test of planted errors
   --no-self-test    skip the self-test (faster while editing)
-  --self-test       the checks and the self-test, without the script tests
-  --no-script-tests skip scripts/tests (bash -n, shellcheck when installed, stubbed AWS CLI runs)
 Environment:
   CHECK_INFRA_REATTACH=0  start the provider anew for every Terraform operation instead of
                       sharing one provider process (slower; see "One provider process" below)
@@ -32,7 +30,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 checker="$here/infra-check"
 self_test=1
-script_tests=1
 check_dir=""    # internal (the self-test): check this prepared copy; Terraform is initialized
 tests=""        # internal: the test files to run (comma-separated, or "none"); default all
 run_checks=1    # internal: run check.js (--no-checks: not)
@@ -44,8 +41,6 @@ while [ "$#" -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --no-self-test) self_test=0 ;;
-    --self-test) script_tests=0 ;;
-    --no-script-tests) script_tests=0 ;;
     --check-dir) check_dir="$2"; shift ;;
     --tests) tests="$2"; shift ;;
     --no-checks) run_checks=0 ;;
@@ -254,9 +249,7 @@ if [ -n "$check_dir" ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/check-infra.XXXXXX")"
-tests_pid=""
 cleanup() {
-  if [ -n "$tests_pid" ]; then kill "$tests_pid" 2> /dev/null || true; fi
   if [ -n "$provider_pid" ]; then kill "$provider_pid" 2> /dev/null || true; fi
   rm -rf "$work"
 }
@@ -276,12 +269,6 @@ else
   echo "check-infra: providers from the registry (set TF_PROVIDER_MIRROR for a local mirror); Terraform $tf_version"
 fi
 
-if [ "$script_tests" -eq 1 ]; then
-  # They mostly wait on polling loops: run them beside the CPU-bound checks.
-  "$here/tests/run.sh" > "$work/script-tests.log" 2>&1 &
-  tests_pid=$!
-fi
-
 started=$SECONDS
 status=0
 prepare_copy "$work/stack"
@@ -292,13 +279,5 @@ elif [ "$self_test" -eq 1 ]; then
   echo "check-infra: self-test skipped: the unplanted configuration must pass first"
 fi
 
-if [ -n "$tests_pid" ]; then
-  echo "check-infra: waiting for the script tests (scripts/tests/run.sh)"
-  tests_status=0
-  wait "$tests_pid" || tests_status=$?
-  tests_pid=""
-  cat "$work/script-tests.log"
-  if [ "$tests_status" -ne 0 ]; then status=1; fi
-fi
 echo "check-infra: $([ "$status" -eq 0 ] && echo "all passed" || echo FAILED) in $((SECONDS - started)) s"
 exit "$status"

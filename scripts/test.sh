@@ -7,17 +7,21 @@ usage() {
 Usage: scripts/test.sh [-h]
 
 Runs, in order, and stops at the first failure:
-  1. worker      lambda/: unit, wire-level (WireMock), queue (ElasticMQ) and bad-input tests; builds the jar
+  1. worker      lambda/: unit, wire-level (WireMock), queue (ElasticMQ), DynamoDB Local and
+                 bad-input tests of the worker and the approval handlers; builds the jar
      jar         scripts/check-reproducible-jar.sh: two clean builds give the same jar (SHA-256)
-  2. local stack local/: interpreter and endpoint tests, end-to-end tests through the whole loop,
-                 and 1000 concurrent executions (none lost, none completed twice)
-  3. infra       scripts/check-infra.sh: offline `terraform validate`, ASL and IAM checks, planted
-                 errors, and the tests of the deploy scripts
-  4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
+  2. local stack local/: interpreter, endpoint and parity tests, end-to-end tests through the whole
+                 loop and the approval loop (headless Chromium), 1000 concurrent executions
+  3. infra       scripts/check-infra.sh: terraform fmt, init, validate and test (tests/), the ASL
+                 validators, IAM against the Java source, destroy order, planted errors
+  4. scripts     scripts/tests/run.sh: bash -n, shellcheck, the deploy scripts against a fake AWS CLI
+  5. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
                  then scripts/smoke-test.sh against it
 
-Needs: a JDK >= 21, Node.js >= 20 with npm, python3, and the AWS CLI v2
-(Debian/Ubuntu: sudo apt-get install awscli). Maven comes with lambda/mvnw.
+Needs: a JDK >= 21, Terraform >= 1.7, Node.js >= 20 with npm, python3, the AWS CLI v2 (Debian/Ubuntu:
+sudo apt-get install awscli) and, for the browser tests, chromium and chromium-driver (.ci/run
+installs what is missing). Maven comes with lambda/mvnw. Without internet, TF_PROVIDER_MIRROR names a
+local Terraform provider mirror (.ci/run finds /opt/tf-plugins).
 USAGE
 }
 
@@ -36,6 +40,7 @@ require_java21
 missing=()
 command -v node >/dev/null 2>&1 || missing+=("Node.js >= 20 and npm (https://nodejs.org, or: sudo apt-get install nodejs npm)")
 command -v python3 >/dev/null 2>&1 || missing+=("python3 (sudo apt-get install python3)")
+command -v terraform >/dev/null 2>&1 || missing+=("Terraform >= 1.7 (https://developer.hashicorp.com/terraform/install)")
 # shellcheck source=scripts/lib/aws-cli.sh
 source "$root/scripts/lib/aws-cli.sh"
 AWS_ENDPOINT_URL="" find_aws_cli 2>/dev/null || missing+=("the AWS CLI v2 (Debian/Ubuntu: sudo apt-get install awscli; elsewhere https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)")
@@ -60,6 +65,7 @@ step "worker" lambda/mvnw -B -q -f lambda/pom.xml verify
 step "jar" scripts/check-reproducible-jar.sh
 step "local stack" lambda/mvnw -B -q -f local/pom.xml verify
 step "infra" scripts/check-infra.sh
+step "scripts" scripts/tests/run.sh
 step "AWS CLI" scripts/e2e-cli.sh
 
 echo
