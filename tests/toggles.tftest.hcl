@@ -63,11 +63,11 @@ run "tracing_traces_every_function_and_the_state_machine" {
 
 run "processor_class_replaces_the_demo_processor" {
   variables {
-    processor_class = "com.example.orders.ApprovalProcessor"
+    processor_class = "com.example.orders.OrderProcessor"
   }
 
   assert {
-    condition     = aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"] == "com.example.orders.ApprovalProcessor"
+    condition     = aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"] == "com.example.orders.OrderProcessor"
     error_message = "PROCESSOR_CLASS is ${aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"]}."
   }
 }

@@ -19,7 +19,7 @@ run "names_addresses_and_classes_are_checked" {
   variables {
     name_prefix     = "Sfn_Callback"
     region          = "Europe"
-    processor_class = "ApprovalProcessor"
+    processor_class = "OrderProcessor"
     alarm_email     = "ops-at-example.com"
   }
 
@@ -217,7 +217,7 @@ run "the_largest_allowed_values_pass" {
     approval_rate_limit           = 10000
     approval_burst_limit          = 5000
     state_machine_log_level       = "ALL"
-    processor_class               = "com.example.orders.ApprovalProcessor"
+    processor_class               = "com.example.orders.OrderProcessor"
     alarm_email                   = "ops@example.com"
   }
 
