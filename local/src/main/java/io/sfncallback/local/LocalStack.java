@@ -109,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
                 config.region()));
         stateMachines = new StateMachines(arns, clock, new DefinitionParser());
         sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
-                new SfnApi(arns, stateMachines, engine, ledger), SfnHttpServer.Limits.DEFAULT,
+                new SfnApi(arns, stateMachines, engine, ledger), SfnHttpServer.DEFAULT_LIMITS,
                 line -> System.err.println("[sfn-endpoint] " + line)));
 
         approval = own(LocalApproval.start(config, sfnServer.endpoint(), workerLog,

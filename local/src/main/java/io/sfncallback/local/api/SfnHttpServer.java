@@ -2,6 +2,8 @@ package io.sfncallback.local.api;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.sfncallback.local.http.LocalHttp;
+import io.sfncallback.local.http.LocalHttp.Limits;
 import io.sfncallback.local.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,21 +12,15 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Step Functions endpoint over HTTP, AWS JSON 1.0 protocol: {@code POST /} with
@@ -42,17 +38,12 @@ public final class SfnHttpServer implements AutoCloseable {
     private static final String TARGET_PREFIX = "AWSStepFunctions.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
 
-    /** The bounds of one request and of the server. */
-    public record Limits(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections,
-            int maxThreads) {
-
-        /**
-         * The largest API request is CreateStateMachine with a 1 MiB definition (CreateStateMachine API reference);
-         * 4 MiB leaves room for JSON escaping.
-         */
-        public static final Limits DEFAULT = new Limits(4 * 1024 * 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(30), 512, 32);
-    }
+    /**
+     * The bounds of one request and of the server. The largest API request is CreateStateMachine with a 1 MiB
+     * definition (CreateStateMachine API reference); 4 MiB leaves room for JSON escaping.
+     */
+    public static final Limits DEFAULT_LIMITS = new Limits(4 * 1024 * 1024, Duration.ofSeconds(30),
+            Duration.ofSeconds(30), 512, 32);
 
     private final Server server;
     private final ServerConnector connector;
@@ -66,38 +57,23 @@ public final class SfnHttpServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0 = a free port) with the default limits and starts serving. */
     public static SfnHttpServer start(String host, int port, ApiCall api) throws Exception {
-        return start(host, port, api, Limits.DEFAULT, line -> System.err.println("[sfn-endpoint] " + line));
+        return start(host, port, api, DEFAULT_LIMITS, line -> System.err.println("[sfn-endpoint] " + line));
     }
 
     /** Binds {@code host:port} and starts serving; {@code log} hears every 500 with its stack trace. */
     public static SfnHttpServer start(String host, int port, ApiCall api, Limits limits, Consumer<String> log)
             throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 4);
-        threads.setName("sfn-local-http");
-        threads.setDaemon(true);
-        Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        server.addConnector(connector);
-        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        server.setErrorHandler(new JsonErrorHandler());
         // API calls run here, not on Jetty's threads: a call may wait for an execution's lock.
         ExecutorService calls = Executors.newFixedThreadPool(limits.maxThreads(),
                 Thread.ofPlatform().name("sfn-local-api-", 1).daemon(true).factory());
-        server.setHandler(new ApiHandler(api, limits, calls, log));
         try {
-            server.start();
+            Server server = LocalHttp.start(host, port, "sfn-local-http", limits, new ApiHandler(api, limits, calls, log),
+                    new JsonErrorHandler());
+            return new SfnHttpServer(server, LocalHttp.connector(server), calls);
         } catch (Exception e) {
-            server.stop();
             calls.shutdownNow();
             throw e;
         }
-        return new SfnHttpServer(server, connector, calls);
     }
 
     public int port() {
@@ -170,48 +146,25 @@ public final class SfnHttpServer implements AutoCloseable {
                         "Missing or unknown X-Amz-Target header: " + target));
                 return true;
             }
-            long declared = request.getLength();
-            if (declared > limits.maxBodyBytes()) {
-                tooLarge(response, callback);
-                return true;
-            }
             String operation = target.substring(TARGET_PREFIX.length());
-            Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
-                    .orTimeout(limits.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((body, failure) -> {
-                        if (failure != null) {
-                            unreadable(request, response, callback, failure);
-                        } else {
-                            calls.execute(() -> call(operation, body, response, callback));
-                        }
-                    });
+            LocalHttp.body(request, limits).whenComplete((body, failure) -> {
+                if (failure instanceof LocalHttp.TooLarge) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    respond(response, callback, 413, error("SerializationException",
+                            "The request body is larger than the local stack accepts (" + limits.maxBodyBytes()
+                                    + " bytes)"));
+                } else if (failure instanceof LocalHttp.TooSlow) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    respond(response, callback, 408, error("RequestTimeout",
+                            "The request body did not arrive within " + limits.readTimeout().toSeconds() + " s"));
+                } else if (failure != null) {
+                    // The client went away or sent a broken body: nobody is there to read an answer.
+                    callback.failed(failure);
+                } else {
+                    calls.execute(() -> call(operation, body, response, callback));
+                }
+            });
             return true;
-        }
-
-        private void tooLarge(Response response, Callback callback) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            respond(response, callback, 413, error("SerializationException",
-                    "The request body is larger than the local stack accepts (" + limits.maxBodyBytes() + " bytes)"));
-        }
-
-        private void unreadable(Request request, Response response, Callback callback, Throwable failure) {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) {
-                request.fail(cause);
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                respond(response, callback, 408, error("RequestTimeout",
-                        "The request body did not arrive within " + limits.readTimeout().toSeconds() + " s"));
-            } else if (!(cause instanceof java.io.IOException)) {
-                // Content.Source.asByteArrayAsync fails with a runtime exception (BufferOverflowException) when a
-                // body without Content-Length outgrows the limit; I/O errors mean the client went away.
-                log.accept("refused a request body: " + cause);
-                request.fail(cause);
-                tooLarge(response, callback);
-            } else {
-                // The client went away or sent a broken body: nobody is there to read an answer.
-                callback.failed(cause);
-            }
         }
 
         private void call(String operation, byte[] body, Response response, Callback callback) {

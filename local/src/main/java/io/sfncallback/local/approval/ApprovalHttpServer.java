@@ -2,6 +2,7 @@ package io.sfncallback.local.approval;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.sfncallback.local.http.LocalHttp;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;

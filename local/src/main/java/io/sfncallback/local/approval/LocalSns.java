@@ -1,5 +1,6 @@
 package io.sfncallback.local.approval;
 
+import io.sfncallback.local.http.LocalHttp;
 import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

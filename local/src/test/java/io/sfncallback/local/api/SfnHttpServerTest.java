@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import io.sfncallback.local.http.LocalHttp;
 import io.sfncallback.local.support.Await;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class SfnHttpServerTest {
 
-    private static final SfnHttpServer.Limits TEST_LIMITS =
-            new SfnHttpServer.Limits(64 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(2), 512, 8);
+    private static final LocalHttp.Limits TEST_LIMITS =
+            new LocalHttp.Limits(64 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(2), 512, 8);
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new ArrayList<>();

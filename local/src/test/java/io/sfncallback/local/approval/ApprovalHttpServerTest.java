@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.sfncallback.local.http.LocalHttp;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

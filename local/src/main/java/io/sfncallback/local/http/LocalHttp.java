@@ -1,4 +1,4 @@
-package io.sfncallback.local.approval;
+package io.sfncallback.local.http;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -17,29 +17,30 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The Jetty set-up the approval loop's two endpoints share with the Step Functions endpoint: bodies read
+ * The Jetty set-up of the local stack's endpoints (Step Functions, SNS, the approval pages and outbox): bodies read
  * asynchronously (a slow client holds a connection, never a thread), each request bounded in size and in the time its
  * body may take, idle connections closed, a cap on connections, no server version in answers.
  */
-final class LocalHttp {
+public final class LocalHttp {
 
     /** The bounds of one request and of a server. */
-    record Limits(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections, int maxThreads) {
+    public record Limits(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections, int maxThreads) {
     }
 
     /** A body over {@link Limits#maxBodyBytes}. */
-    static final class TooLarge extends Exception {
+    public static final class TooLarge extends Exception {
         TooLarge() {
             super("the request body is over the limit");
         }
     }
 
     /** A body that did not arrive within {@link Limits#readTimeout}. */
-    static final class TooSlow extends Exception {
+    public static final class TooSlow extends Exception {
         TooSlow() {
             super("the request body did not arrive in time");
         }
@@ -49,7 +50,13 @@ final class LocalHttp {
     }
 
     /** A started server on {@code host:port} (0 = a free port) running {@code handler}. */
-    static Server start(String host, int port, String name, Limits limits, Handler handler) throws Exception {
+    public static Server start(String host, int port, String name, Limits limits, Handler handler) throws Exception {
+        return start(host, port, name, limits, handler, null);
+    }
+
+    /** The same, with the {@code errorHandler} that answers what Jetty itself refuses (null: Jetty's own). */
+    public static Server start(String host, int port, String name, Limits limits, Handler handler,
+            ErrorHandler errorHandler) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
         threads.setName(name);
         threads.setDaemon(true);
@@ -63,6 +70,9 @@ final class LocalHttp {
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        if (errorHandler != null) {
+            server.setErrorHandler(errorHandler);
+        }
         server.setHandler(handler);
         try {
             server.start();
@@ -73,11 +83,11 @@ final class LocalHttp {
         return server;
     }
 
-    static ServerConnector connector(Server server) {
+    public static ServerConnector connector(Server server) {
         return (ServerConnector) server.getConnectors()[0];
     }
 
-    static String endpoint(Server server) {
+    public static String endpoint(Server server) {
         ServerConnector connector = connector(server);
         return "http://" + connector.getHost() + ":" + connector.getLocalPort();
     }
@@ -86,7 +96,7 @@ final class LocalHttp {
      * The whole body, read without holding a thread; fails with {@link TooLarge} (before reading when Content-Length
      * says so), {@link TooSlow}, or the I/O error of a client that went away.
      */
-    static CompletableFuture<byte[]> body(Request request, Limits limits) {
+    public static CompletableFuture<byte[]> body(Request request, Limits limits) {
         if (request.getLength() > limits.maxBodyBytes()) {
             return CompletableFuture.failedFuture(new TooLarge());
         }
@@ -115,7 +125,7 @@ final class LocalHttp {
     }
 
     /** Writes a complete answer. */
-    static void respond(Response response, Callback callback, int status, String contentType,
+    public static void respond(Response response, Callback callback, int status, String contentType,
             Map<String, String> headers, byte[] body) {
         response.setStatus(status);
         headers.forEach((name, value) -> response.getHeaders().put(name, value));
