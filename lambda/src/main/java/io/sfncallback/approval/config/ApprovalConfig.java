@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import io.sfncallback.worker.config.ConfigException;
 import io.sfncallback.worker.config.EnvReader;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,10 +94,10 @@ public record ApprovalConfig(
                 tableName(read.value("APPROVALS_TABLE")),
                 topicArn(read.value("APPROVAL_TOPIC_ARN")),
                 approvers(read.value("APPROVER_EMAILS")),
-                baseUrl(read.value("APPROVAL_BASE_URL")),
+                baseUrl(read.endpoint("APPROVAL_BASE_URL")),
                 Duration.ofSeconds(read.integer("APPROVAL_TIMEOUT_SECONDS", 86_400, 1, MAX_TIMEOUT_SECONDS)),
                 Duration.ofDays(read.integer("APPROVAL_RETENTION_DAYS", 30, 1, 3_650)),
-                origin(read.value("APPROVAL_PAGE_ORIGIN")),
+                origin(read.endpoint("APPROVAL_PAGE_ORIGIN")),
                 read.integer("AWS_MAX_ATTEMPTS", 3, 1, 10),
                 Duration.ofMillis(read.integer("AWS_CALL_TIMEOUT_MS", 10_000, 100, 300_000)),
                 read.logLevel("AWS_LAMBDA_LOG_LEVEL", LogLevel.INFO),
@@ -176,12 +175,13 @@ public record ApprovalConfig(
         return addresses;
     }
 
-    private static String baseUrl(String raw) {
+    /** {@code uri}: an http(s) URL with a host, as {@link EnvReader#endpoint} checked it; null when unset. */
+    private static String baseUrl(URI uri) {
         String name = "APPROVAL_BASE_URL";
-        if (raw == null) {
+        if (uri == null) {
             return null;
         }
-        URI uri = parse(name, raw);
+        String raw = uri.toString();
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw new ConfigException(name, raw, "must not have a query, a fragment or user information");
         }
@@ -190,31 +190,17 @@ public record ApprovalConfig(
     }
 
     /** {@code scheme://host[:port]}, lower-cased, as browsers send it in the Origin header. */
-    private static String origin(String raw) {
+    private static String origin(URI uri) {
         String name = "APPROVAL_PAGE_ORIGIN";
-        if (raw == null) {
+        if (uri == null) {
             return null;
         }
-        URI uri = parse(name, raw);
+        String raw = uri.toString();
         String path = uri.getRawPath();
         if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
                 || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw new ConfigException(name, raw, "must be an origin only, such as http://127.0.0.1:8085 (no path)");
         }
         return (uri.getScheme() + "://" + uri.getRawAuthority()).toLowerCase(Locale.ROOT);
-    }
-
-    private static URI parse(String name, String raw) {
-        try {
-            URI uri = new URI(raw);
-            String scheme = uri.getScheme();
-            if (uri.getHost() == null || scheme == null
-                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new ConfigException(name, raw, "is not an http(s) URL with a host");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ConfigException(name, raw, "is not a valid URL (" + e.getReason() + ")");
-        }
     }
 }
