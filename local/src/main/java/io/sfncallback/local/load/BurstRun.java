@@ -2,7 +2,6 @@ package io.sfncallback.local.load;
 
 import io.sfncallback.local.LocalStack;
 import io.sfncallback.local.config.LocalStackConfig;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -86,7 +82,7 @@ public final class BurstRun {
         }
         long started = System.nanoTime();
         List<String> arns = new ArrayList<>();
-        try (SfnClient sfn = client(stack.sfnEndpoint(), config.region())) {
+        try (SfnClient sfn = LoadRun.client(stack.sfnEndpoint(), config.region())) {
             progress.accept("starting a burst of " + executions + " executions of " + taskSeconds + " s tasks");
             for (int i = 0; i < executions; i++) {
                 int number = i;
@@ -120,8 +116,10 @@ public final class BurstRun {
                 problems.add(succeeded + " executions succeeded, fewer than the " + promised
                         + " the sizing rule promises");
             }
-            leftInQueue("tasks", stack.queues().tasksQueueUrl(), problems);
-            leftInQueue("dead-letter", stack.queues().deadLetterQueueUrl(), problems);
+            try (SqsClient sqs = LocalStack.sqsClient(stack.sqsEndpoint(), config.region())) {
+                leftInQueue(sqs, "tasks", stack.queues().tasksQueueUrl(), problems);
+                leftInQueue(sqs, "dead-letter", stack.queues().deadLetterQueueUrl(), problems);
+            }
             return report(executions, capacity, taskSeconds, config.taskHeartbeatSeconds(), seconds, perWave, problems);
         }
     }
@@ -169,9 +167,8 @@ public final class BurstRun {
         }
     }
 
-    private void leftInQueue(String name, String queueUrl, List<String> problems) {
-        Map<QueueAttributeName, String> attributes = LocalStack.sqsClient(stack.sqsEndpoint(), stack.config().region())
-                .getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+    private static void leftInQueue(SqsClient sqs, String name, String queueUrl, List<String> problems) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                 .attributes();
@@ -179,15 +176,5 @@ public final class BurstRun {
         if (left > 0) {
             problems.add(left + " messages left in the " + name + " queue");
         }
-    }
-
-    private static SfnClient client(String endpoint, String region) {
-        return SfnClient.builder()
-                .endpointOverride(URI.create(endpoint))
-                .region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalStack.LOCAL_CREDENTIAL, LocalStack.LOCAL_CREDENTIAL)))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
     }
 }

@@ -168,7 +168,8 @@ public final class LoadRun {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static SfnClient client(String endpoint, String region) {
+    /** An SDK client of the local Step Functions endpoint, with the local stack's credentials. */
+    static SfnClient client(String endpoint, String region) {
         return SfnClient.builder()
                 .endpointOverride(URI.create(endpoint))
                 .region(Region.of(region))
