@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -113,21 +115,40 @@ class ApprovalBrowserIT {
                         && article.findElement(By.cssSelector(".body")).getText().contains(marker))
                 .findFirst().orElseThrow(() -> new AssertionError("no e-mail to " + approver + " on the outbox page"));
         // Every URL in an e-mail is a link on the outbox page, a summary's too: pick the approval link.
-        mail.findElements(By.cssSelector(".body a")).stream()
+        clickToNewPage(mail.findElements(By.cssSelector(".body a")).stream()
                 .filter(a -> a.getAttribute("href").startsWith(running.stack().approvalEndpoint() + "/approvals/"))
-                .findFirst().orElseThrow(() -> new AssertionError("no approval link in the e-mail")).click();
-        waiting().until(ExpectedConditions.urlContains("/approvals/"));
+                .findFirst().orElseThrow(() -> new AssertionError("no approval link in the e-mail")));
+        assertTrue(browser.getCurrentUrl().contains("/approvals/"), browser.getCurrentUrl());
     }
 
     /** Clicks the form's {@code decision} button and waits for the page it leads to. */
     private static void submit(String decision) {
-        WebElement before = browser.findElement(By.tagName("h1"));
-        browser.findElement(By.cssSelector("button[name=decision][value=" + decision + "]")).click();
-        waiting().until(ExpectedConditions.stalenessOf(before));
+        clickToNewPage(browser.findElement(By.cssSelector("button[name=decision][value=" + decision + "]")));
     }
 
+    /**
+     * Clicks {@code element}, which leads to another page, and waits until that page has loaded.
+     *
+     * <p>The old page is marked with a property on its {@code window}; the next document gets a new
+     * {@code window}, so the wait ends once the mark is gone and the new document has loaded. Not
+     * {@code stalenessOf(element)}: while Chrome swaps documents, asking about an element of the old one
+     * can fail with a plain {@code WebDriverException} ("Node with given id does not belong to the
+     * document") instead of a stale-element error, which ended that wait with an error on a busy CI
+     * machine. Errors while the navigation is under way are ignored; only the timeout fails.
+     */
+    private static void clickToNewPage(WebElement element) {
+        JavascriptExecutor script = (JavascriptExecutor) browser;
+        script.executeScript("window.__beforeClick = true;");
+        element.click();
+        waiting().ignoring(WebDriverException.class).until(driver -> Boolean.TRUE.equals(script.executeScript(
+                "return window.__beforeClick === undefined && document.readyState === 'complete';")));
+    }
+
+    /** The loaded page's heading; like {@link #clickToNewPage}, it tolerates errors while a page is still loading. */
     private static String heading() {
-        return waiting().until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1"))).getText();
+        return waiting().ignoring(WebDriverException.class).until(driver -> "complete".equals(
+                ((JavascriptExecutor) driver).executeScript("return document.readyState;"))
+                ? driver.findElement(By.tagName("h1")).getText() : null);
     }
 
     private static DescribeExecutionResponse awaitEnd(ApprovalStacks.Running running, String arn) {
