@@ -86,14 +86,7 @@ const states = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file,
 
 const find = (resources, address) => resources?.find((r) => r.address === address)?.values;
 
-class Findings {
-  constructor() {
-    this.lines = [];
-  }
-  add(where, rule, message) {
-    this.lines.push(`${where}: [${rule}] ${message}`);
-  }
-}
+const findings = () => ({ lines: [], add(where, rule, message) { this.lines.push(`${where}: [${rule}] ${message}`); } });
 
 // With --partial (the self-test runs some test files only), a check whose input no run produced
 // is skipped instead of reported.
@@ -238,7 +231,7 @@ async function main() {
     return 0;
   }
   partial = a.partial === "yes";
-  const out = new Findings();
+  const out = findings();
   const byRun = states(a.harvest);
   await checkAsl(byRun, out);
   checkGrants(a.root, byRun, out);

@@ -28,16 +28,7 @@ function action(prefix, op) {
   return `${prefix}:${name[0].toUpperCase()}${name.slice(1)}`;
 }
 
-function javaFiles(dir) {
-  if (!fs.existsSync(dir)) return [];
-  const out = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...javaFiles(p));
-    else if (e.name.endsWith(".java")) out.push(p);
-  }
-  return out.sort();
-}
+const javaFiles = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".java")).map((f) => path.join(dir, f)).sort() : []);
 
 // Same length as the input, so offsets stay valid: comments blanked; with `masked`, string and
 // char literals blanked too (their braces and parentheses are not code).
@@ -160,7 +151,7 @@ function findClass(srcDir, fqcn) {
 }
 
 // The shaded jar's path from the pom: <finalName> of the shade plugin, a property resolved from
-// <properties> or an activeByDefault profile, in ${project.build.directory} (target/).
+// <properties>, in ${project.build.directory} (target/).
 function shadedJar(pomFile) {
   if (!fs.existsSync(pomFile)) return { error: `${pomFile} not found` };
   const pom = fs.readFileSync(pomFile, "utf8").replace(/<!--[\s\S]*?-->/g, "");
@@ -171,13 +162,11 @@ function shadedJar(pomFile) {
     if (m) finalName = m[1].trim();
   }
   if (!finalName) return { error: "no <finalName> in the maven-shade-plugin configuration" };
+  // The build's own properties; a profile's (the baseline build's jar name) are not the default.
   const props = {};
-  const top = pom.replace(/<profiles>[\s\S]*<\/profiles>/, "");
-  const blocks = [...(top.match(/<properties>[\s\S]*?<\/properties>/g) ?? [])];
-  for (const prof of pom.match(/<profile>[\s\S]*?<\/profile>/g) ?? []) {
-    if (/<activeByDefault>\s*true\s*<\/activeByDefault>/.test(prof)) blocks.push(...(prof.match(/<properties>[\s\S]*?<\/properties>/g) ?? []));
+  for (const block of pom.replace(/<profiles>[\s\S]*<\/profiles>/, "").match(/<properties>[\s\S]*?<\/properties>/g) ?? []) {
+    for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
   }
-  for (const block of blocks) for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
   const resolved = finalName.replace(/\$\{([\w.-]+)\}/g, (m, k) => props[k] ?? m);
   if (/\$\{/.test(resolved)) return { error: `cannot resolve shade finalName ${finalName}` };
   return { jar: `target/${resolved}.jar` };

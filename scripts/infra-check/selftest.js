@@ -13,12 +13,14 @@ const fs = require("fs");
 const path = require("path");
 const { spawn } = require("child_process");
 
-function edit(dir, rel, from, to) {
+// Plants: `from` replaced by `to` in one file, or a file or directory removed.
+const edit = (rel, from, to) => (dir) => {
   const file = path.join(dir, rel);
   const text = fs.readFileSync(file, "utf8");
   if (!(typeof from === "string" ? text.includes(from) : from.test(text))) throw new Error(`${rel} no longer contains ${from}; update this case`);
   fs.writeFileSync(file, text.replace(from, to));
-}
+};
+const remove = (rel) => (dir) => fs.rmSync(path.join(dir, rel), { recursive: true });
 
 // Keeps the file's header, its first run and the named runs.
 function keepRuns(dir, rel, names) {
@@ -30,185 +32,71 @@ function keepRuns(dir, rel, names) {
   fs.writeFileSync(file, text.slice(0, blocks[0].index) + kept.map((b) => b[0]).join("\n"));
 }
 
-const WORKER_TESTS = "tests/worker.tftest.hcl";
+// The stage that must catch a plant (see run()): fmt; validate; the graph and check.js; check.js on
+// the unplanted copy's Terraform results; or test files (all their runs, or `runs` and the first).
+const FMT = { fmt: true };
+const VALIDATE = { validate: true };
+const GRAPH = { tests: "none", inspect: true, checks: true };
+const REUSE = { reuse: true };
+const TESTS = (file, more) => ({ tests: file, ...more });
+// A plant that one run of a test file must fail on, by itself.
+const FAILS_RUN = (file, run) => ({ tests: file, runs: [run], expect: new RegExp(`run "${run}"\\.\\.\\. fail`) });
+const ASL_FINDING = (words) => new RegExp(`\\[asl\\] (asl-validator|amazon-states-language-service): .*(${words})`, "i");
+const SRC = "lambda/src/main/java/io/sfncallback";
+
+// [name, stage, plant, what the output must contain (when the stage does not say)]
 const CASES = [
-  {
-    name: "unformatted file",
-    fmt: true,
-    plant: (d) => edit(d, "main.tf", "  message_retention_seconds = var.dlq_message_retention_seconds", "  message_retention_seconds   =  var.dlq_message_retention_seconds"),
-    expect: /terraform fmt -check -recursive FAILED/,
-  },
-  {
-    name: "misspelled argument",
-    plant: (d) => edit(d, "main.tf", "visibility_timeout_seconds = local", "visibility_timeout_secends = local"),
-    validate: true,
-    expect: /Unsupported argument[\s\S]*visibility_timeout_secends/,
-  },
-  {
-    name: "unknown block",
-    plant: (d) => edit(d, "main.tf", "  snap_start {\n", "  snapstart {\n"),
-    validate: true,
-    expect: /Unsupported block type[\s\S]*snapstart/,
-  },
-  {
-    name: "dangling reference",
-    plant: (d) => edit(d, "main.tf", "event_source_arn                   = aws_sqs_queue.tasks.arn", "event_source_arn                   = aws_sqs_queue.task.arn"),
-    validate: true,
-    expect: /Reference to undeclared resource[\s\S]*aws_sqs_queue\.task\.arn/,
-  },
-  {
-    name: "heartbeat >= timeout",
-    plant: (d) => edit(d, "variables.tf", /(variable "task_heartbeat_seconds" \{[\s\S]*?default\s+=\s)60/, "$13600"),
-    tests: "tests/names.tftest.hcl",
-    expect: /task_heartbeat_seconds \(3600\) must be less than\s+task_timeout_seconds \(3600\)/,
-  },
-  {
-    name: "bad JSONPath in the ASL",
-    plant: (d) => edit(d, "statemachine.asl.json", '"TaskToken.$": "$$.Task.Token"', '"TaskToken.$": "$$.Task.Token["'),
-    tests: "tests/state_machine.tftest.hcl",
-    checks: true,
-    runs: [],
-    expect: /\[asl\] (asl-validator|amazon-states-language-service): .*(TaskToken|JSONPath|path)/i,
-  },
-  {
-    name: "Next naming a missing state",
-    plant: (d) => edit(d, "statemachine.asl.json", '"Next": "Done"', '"Next": "Finished"'),
-    tests: "tests/state_machine.tftest.hcl",
-    checks: true,
-    runs: [],
-    expect: /\[asl\] (asl-validator|amazon-states-language-service): .*(Finished|Next|state)/i,
-  },
-  {
-    name: "integration ARN with a fixed partition",
-    plant: (d) => edit(d, "statemachine.asl.json", '"arn:${partition}:states:::sqs:sendMessage.waitForTaskToken"', '"arn:aws:states:::sqs:sendMessage.waitForTaskToken"'),
-    tests: "tests/partition_aws_cn.tftest.hcl",
-    expect: /run "definition_in_the_aws_cn_partition"\.\.\. fail/,
-  },
-  {
-    name: "partial batch responses turned off",
-    plant: (d) => edit(d, "main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []"),
-    tests: WORKER_TESTS,
-    runs: ["event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"],
-    expect: /run "event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"\.\.\. fail/,
-  },
-  {
-    name: "visibility timeout below the function timeout",
-    plant: (d) => edit(d, "main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds - 1"),
-    tests: "tests/queues.tftest.hcl",
-    runs: [],
-    expect: /run "queues_are_encrypted_redrive_to_the_dead_letter_queue_and_outlast_the_function"\.\.\. fail/,
-  },
-  {
-    name: "worker jar missing",
-    plant: (d) => fs.rmSync(path.join(d, "lambda", "target"), { recursive: true }),
-    tests: "tests/names.tftest.hcl",
-    expect: /The worker jar \.\/lambda\/target\/callback-worker\.jar does not exist/,
-  },
-  {
-    name: "state machine no longer deleted before the worker",
-    plant: (d) => edit(d, "main.tf", "    aws_lambda_event_source_mapping.tasks,\n", ""),
-    tests: "none",
-    inspect: true,
-    checks: true,
-    expect: /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_lambda_event_source_mapping\.tasks/,
-  },
-  {
-    name: "running executions no longer stopped before the state machine is deleted",
-    plant: (d) => edit(d, "main.tf", "    state_machine_arn = aws_sfn_state_machine.callback.arn\n", "    state_machine_arn = local.state_machine_arn\n"),
-    tests: "none",
-    inspect: true,
-    checks: true,
-    expect: /\[destroy-order\] terraform_data\.stop_executions_on_destroy does not depend on aws_sfn_state_machine\.callback/,
-  },
-  {
-    name: "missing handler class",
-    plant: (d) => fs.rmSync(path.join(d, "lambda/src/main/java/io/sfncallback/worker/CallbackHandler.java")),
-    reuse: true,
-    expect: /handler class io\.sfncallback\.worker\.CallbackHandler does not exist/,
-  },
-  {
-    name: "worker calls an action its role lacks",
-    plant: (d) => edit(d, "lambda/src/main/java/io/sfncallback/worker/callback/TaskCallbacks.java", "        return call(() -> sfn.sendTaskHeartbeat(", "        sfn.stopExecution(r -> r.executionArn(taskToken));\n        return call(() -> sfn.sendTaskHeartbeat("),
-    reuse: true,
-    // The worker's code only: the approval handlers never call heartbeat().
-    expect: /^(?![\s\S]*approval_\w+ \([\w.]+\) calls stopExecution)[\s\S]*TaskCallbacks\.java:\d+: \[iam\] worker \(io\.sfncallback\.worker\.CallbackHandler\) calls stopExecution\(\.\.\.\) but its policy .* does not allow states:StopExecution/,
-  },
-  {
-    name: "approval page calls an action its role lacks",
-    plant: (d) => edit(d, "lambda/src/main/java/io/sfncallback/approval/store/ApprovalStore.java", "        Update update = new Update()\n                .set(\"status\", s((approved", "        db.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(REQUEST_PREFIX + requestId))));\n        Update update = new Update()\n                .set(\"status\", s((approved"),
-    reuse: true,
-    expect: /ApprovalStore\.java:\d+: \[iam\] approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) calls deleteItem\(\.\.\.\) but its policy .* does not allow dynamodb:DeleteItem/,
-  },
-  {
-    name: "approval role allows more than its handler calls",
-    plant: (d) => edit(d, "main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]'),
-    tests: "tests/iam.tftest.hcl",
-    checks: true,
-    runs: [],
-    expect: /\[iam\] data\.aws_iam_policy_document\.approval_page allows dynamodb:PutItem, which approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) never calls/,
-  },
-  {
-    name: "wildcard action (a DynamoDB one)",
-    plant: (d) => edit(d, "main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:*"]'),
-    tests: "tests/iam.tftest.hcl",
-    runs: ["no_allow_statement_grants_a_wildcard_action"],
-    expect: /run "no_allow_statement_grants_a_wildcard_action"\.\.\. fail/,
-  },
-  {
-    name: "state machine may invoke every version of the approval function",
-    plant: (d) => edit(d, "main.tf", "resources = [aws_lambda_alias.approval_request.arn]", "resources = [aws_lambda_function.approval_request.arn]"),
-    tests: "tests/iam.tftest.hcl",
-    runs: ["state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_deliver_its_logs"],
-    expect: /run "state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_deliver_its_logs"\.\.\. fail/,
-  },
-  {
-    name: "access log with the link's path",
-    plant: (d) => edit(d, "main.tf", 'routeKey           = "$context.routeKey"', 'routeKey           = "$context.path"'),
-    tests: "tests/approval.tftest.hcl",
-    runs: ["approval_api_access_log_names_the_route_never_the_path"],
-    expect: /run "approval_api_access_log_names_the_route_never_the_path"\.\.\. fail/,
-  },
-  {
-    name: "approval page route missing",
-    plant: (d) => edit(d, "main.tf", '    GET  = "GET /approvals/{link}"\n    POST = "POST /approvals/{link}"\n', '    GET = "GET /approvals/{link}"\n'),
-    tests: "tests/approval.tftest.hcl",
-    runs: ["approval_api_routes_exactly_two_requests_to_the_page_alias"],
-    expect: /run "approval_api_routes_exactly_two_requests_to_the_page_alias"\.\.\. fail/,
-  },
-  {
-    name: "approver subscription without its filter policy",
-    plant: (d) => edit(d, "main.tf", "  filter_policy       = jsonencode({ approver = [each.value] })\n", ""),
-    tests: "tests/approval.tftest.hcl",
-    runs: ["two_approvers_get_a_filtered_email_subscription_each"],
-    expect: /run "two_approvers_get_a_filtered_email_subscription_each"\.\.\. fail/,
-  },
-  {
-    name: "state machine no longer deleted before the approval API",
-    plant: (d) => edit(d, "main.tf", "    aws_apigatewayv2_stage.approvals,\n", ""),
-    tests: "none",
-    inspect: true,
-    checks: true,
-    expect: /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_apigatewayv2_stage\.approvals/,
-  },
-  {
-    name: "missing approval handler class",
-    plant: (d) => fs.rmSync(path.join(d, "lambda/src/main/java/io/sfncallback/approval/ApprovalPageHandler.java")),
-    reuse: true,
-    expect: /handler class io\.sfncallback\.approval\.ApprovalPageHandler does not exist/,
-  },
-  {
-    name: "README variable table out of step",
-    plant: (d) => edit(d, "README.md", "| `batch_size` | `10` |", "| `batch_size` | `5` |"),
-    reuse: true,
-    expect: /the variable table says batch_size defaults to 5, variables\.tf says 10/,
-  },
-  {
-    name: "local stack defaults out of step",
-    plant: (d) => edit(d, "local/src/main/resources/terraform-defaults.json", '"task_heartbeat_seconds": 60', '"task_heartbeat_seconds": 61'),
-    reuse: true,
-    expect: /task_heartbeat_seconds is 61 here but variables\.tf's default is 60/,
-  },
-];
+  ["unformatted file", FMT, edit("main.tf", "  message_retention_seconds = var.dlq", "  message_retention_seconds   =  var.dlq"), /terraform fmt -check -recursive FAILED/],
+  ["misspelled argument", VALIDATE, edit("main.tf", "visibility_timeout_seconds = local", "visibility_timeout_secends = local"), /Unsupported argument[\s\S]*visibility_timeout_secends/],
+  ["unknown block", VALIDATE, edit("main.tf", "  snap_start {\n", "  snapstart {\n"), /Unsupported block type[\s\S]*snapstart/],
+  ["dangling reference", VALIDATE, edit("main.tf", "event_source_arn                   = aws_sqs_queue.tasks.arn", "event_source_arn                   = aws_sqs_queue.task.arn"),
+    /Reference to undeclared resource[\s\S]*aws_sqs_queue\.task\.arn/],
+  ["heartbeat >= timeout", TESTS("tests/names.tftest.hcl"), edit("variables.tf", /(variable "task_heartbeat_seconds" \{[\s\S]*?default\s+=\s)60/, "$13600"),
+    /task_heartbeat_seconds \(3600\) must be less than\s+task_timeout_seconds \(3600\)/],
+  ["bad JSONPath in the ASL", TESTS("tests/state_machine.tftest.hcl", { runs: [], checks: true }), edit("statemachine.asl.json", '"TaskToken.$": "$$.Task.Token"', '"TaskToken.$": "$$.Task.Token["'),
+    ASL_FINDING("TaskToken|JSONPath|path")],
+  ["Next naming a missing state", TESTS("tests/state_machine.tftest.hcl", { runs: [], checks: true }), edit("statemachine.asl.json", '"Next": "Done"', '"Next": "Finished"'), ASL_FINDING("Finished|Next|state")],
+  ["integration ARN with a fixed partition", FAILS_RUN("tests/partition_aws_cn.tftest.hcl", "definition_in_the_aws_cn_partition"),
+    edit("statemachine.asl.json", '"arn:${partition}:states:::sqs:sendMessage.waitForTaskToken"', '"arn:aws:states:::sqs:sendMessage.waitForTaskToken"')],
+  ["partial batch responses turned off", FAILS_RUN("tests/worker.tftest.hcl", "event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"),
+    edit("main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []")],
+  ["visibility timeout below the function timeout", FAILS_RUN("tests/queues.tftest.hcl", "queues_are_encrypted_redrive_to_the_dead_letter_queue_and_outlast_the_function"),
+    edit("main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds - 1")],
+  ["worker jar missing", TESTS("tests/names.tftest.hcl"), remove("lambda/target"), /The worker jar \.\/lambda\/target\/callback-worker\.jar does not exist/],
+  ["state machine no longer deleted before the worker", GRAPH, edit("main.tf", "    aws_lambda_event_source_mapping.tasks,\n", ""),
+    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_lambda_event_source_mapping\.tasks/],
+  ["running executions no longer stopped before the state machine is deleted", GRAPH,
+    edit("main.tf", "    state_machine_arn = aws_sfn_state_machine.callback.arn\n", "    state_machine_arn = local.state_machine_arn\n"),
+    /\[destroy-order\] terraform_data\.stop_executions_on_destroy does not depend on aws_sfn_state_machine\.callback/],
+  ["missing handler class", REUSE, remove(`${SRC}/worker/CallbackHandler.java`), /handler class io\.sfncallback\.worker\.CallbackHandler does not exist/],
+  // The worker's code only: the approval handlers never call heartbeat().
+  ["worker calls an action its role lacks", REUSE,
+    edit(`${SRC}/worker/callback/TaskCallbacks.java`, "        return call(() -> sfn.sendTaskHeartbeat(", "        sfn.stopExecution(r -> r.executionArn(taskToken));\n        return call(() -> sfn.sendTaskHeartbeat("),
+    /^(?![\s\S]*approval_\w+ \([\w.]+\) calls stopExecution)[\s\S]*TaskCallbacks\.java:\d+: \[iam\] worker \(io\.sfncallback\.worker\.CallbackHandler\) calls stopExecution\(\.\.\.\) but its policy .* does not allow states:StopExecution/],
+  ["approval page calls an action its role lacks", REUSE,
+    edit(`${SRC}/approval/store/ApprovalStore.java`, '        Update update = new Update()\n                .set("status", s((approved',
+      '        db.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(REQUEST_PREFIX + requestId))));\n        Update update = new Update()\n                .set("status", s((approved'),
+    /ApprovalStore\.java:\d+: \[iam\] approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) calls deleteItem\(\.\.\.\) but its policy .* does not allow dynamodb:DeleteItem/],
+  ["approval role allows more than its handler calls", TESTS("tests/iam.tftest.hcl", { runs: [], checks: true }),
+    edit("main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]'),
+    /\[iam\] data\.aws_iam_policy_document\.approval_page allows dynamodb:PutItem, which approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) never calls/],
+  ["wildcard action (a DynamoDB one)", FAILS_RUN("tests/iam.tftest.hcl", "no_allow_statement_grants_a_wildcard_action"),
+    edit("main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:*"]')],
+  ["state machine may invoke every version of the approval function", FAILS_RUN("tests/iam.tftest.hcl", "state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_deliver_its_logs"),
+    edit("main.tf", "resources = [aws_lambda_alias.approval_request.arn]", "resources = [aws_lambda_function.approval_request.arn]")],
+  ["access log with the link's path", FAILS_RUN("tests/approval.tftest.hcl", "approval_api_access_log_names_the_route_never_the_path"),
+    edit("main.tf", 'routeKey           = "$context.routeKey"', 'routeKey           = "$context.path"')],
+  ["approval page route missing", FAILS_RUN("tests/approval.tftest.hcl", "approval_api_routes_exactly_two_requests_to_the_page_alias"),
+    edit("main.tf", '    GET  = "GET /approvals/{link}"\n    POST = "POST /approvals/{link}"\n', '    GET = "GET /approvals/{link}"\n')],
+  ["approver subscription without its filter policy", FAILS_RUN("tests/approval.tftest.hcl", "two_approvers_get_a_filtered_email_subscription_each"),
+    edit("main.tf", "  filter_policy       = jsonencode({ approver = [each.value] })\n", "")],
+  ["state machine no longer deleted before the approval API", GRAPH, edit("main.tf", "    aws_apigatewayv2_stage.approvals,\n", ""),
+    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_apigatewayv2_stage\.approvals/],
+  ["missing approval handler class", REUSE, remove(`${SRC}/approval/ApprovalPageHandler.java`), /handler class io\.sfncallback\.approval\.ApprovalPageHandler does not exist/],
+  ["README variable table out of step", REUSE, edit("README.md", "| `batch_size` | `10` |", "| `batch_size` | `5` |"), /the variable table says batch_size defaults to 5, variables\.tf says 10/],
+  ["local stack defaults out of step", REUSE, edit("local/src/main/resources/terraform-defaults.json", '"task_heartbeat_seconds": 60', '"task_heartbeat_seconds": 61'),
+    /task_heartbeat_seconds is 61 here but variables\.tf's default is 60/],
+].map(([name, stage, plant, expect]) => ({ name, plant, expect, ...stage }));
 
 function run(script, dir, c, clean) {
   // Only the plant about formatting runs terraform fmt; the others are formatted.
