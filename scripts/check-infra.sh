@@ -67,12 +67,13 @@ prerequisites() {
   fi
   for tool in node npm; do
     if ! command -v "$tool" > /dev/null; then
-      echo "check-infra: $tool is required (Node.js >= 20; Debian: apt-get install nodejs npm)" >&2
+      echo "check-infra: $tool is required (Node.js >= 20.1; Debian: apt-get install nodejs npm)" >&2
       exit 2
     fi
   done
-  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
-    echo "check-infra: Node.js >= 20 is required, found $(node --version)" >&2
+  # 20.1: the first with fs.readdirSync's recursive option, which the checker uses.
+  if [ "$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a * 1000 + b')" -lt 20001 ]; then
+    echo "check-infra: Node.js >= 20.1 is required, found $(node --version)" >&2
     exit 2
   fi
   stamp="$checker/node_modules/.package-lock.json"
