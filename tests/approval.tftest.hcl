@@ -16,33 +16,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-# The resources a test tells apart from others of the same type.
-override_resource {
-  target = aws_sns_topic.approvals
-  values = { arn = "arn:aws:sns:us-east-1:123456789012:sfn-callback-approvals" }
-}
-
-override_resource {
-  target = aws_lambda_alias.approval_request
-  values = {
-    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
-    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live/invocations"
-  }
-}
-
-override_resource {
-  target = aws_lambda_alias.approval_page
-  values = {
-    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-page:live"
-    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-page:live/invocations"
-  }
-}
-
-override_resource {
-  target = aws_cloudwatch_log_group.approval_api
-  values = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/apigateway/sfn-callback-approvals" }
-}
-
 run "approvals_table_is_on_demand_encrypted_and_expires_items_by_ttl" {
   assert {
     condition = (

@@ -13,26 +13,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-# The two queues told apart (the redrive policy, the mapping and the alarms name one of them);
-# a queue's id is its URL.
-override_resource {
-  target = aws_sqs_queue.tasks
-  values = {
-    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-tasks"
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-  }
-}
-
-override_resource {
-  target = aws_sqs_queue.dead_letters
-  values = {
-    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
-    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters"
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
-  }
-}
-
 # The visibility timeout: AWS says "set the source queue's visibility timeout to at least six
 # times the timeout that you configure on your function", plus the batching window the records
 # wait in. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html

@@ -15,35 +15,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-# The two queues told apart (the redrive policy, the mapping and the alarms name one of them);
-# a queue's id is its URL.
-override_resource {
-  target = aws_sqs_queue.tasks
-  values = {
-    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-tasks"
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-  }
-}
-
-override_resource {
-  target = aws_sqs_queue.dead_letters
-  values = {
-    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
-    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters"
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
-  }
-}
-
-# The approval task names the request function's live alias.
-override_resource {
-  target = aws_lambda_alias.approval_request
-  values = {
-    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
-    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live/invocations"
-  }
-}
-
 run "definition_with_the_defaults" {
   assert {
     condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition)) == ["Comment", "StartAt", "States"]

@@ -12,26 +12,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-# The two queues told apart (the redrive policy, the mapping and the alarms name one of them);
-# a queue's id is its URL.
-override_resource {
-  target = aws_sqs_queue.tasks
-  values = {
-    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-tasks"
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-  }
-}
-
-override_resource {
-  target = aws_sqs_queue.dead_letters
-  values = {
-    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
-    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters"
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
-  }
-}
-
 run "worker_runs_the_shaded_jar_as_a_snapstart_version" {
   assert {
     condition = (

@@ -2,7 +2,7 @@
 # for one stack in us-east-1, account 123456789012. The ARNs are well-formed, because values
 # computed by one resource are arguments of another and the provider's validators check them.
 # A new resource type gets its defaults here; a resource whose ARN a test tells apart from
-# another of the same type gets an override_resource below.
+# another of the same type gets an override_resource at the end.
 
 mock_data "aws_caller_identity" {
   defaults = {
@@ -118,4 +118,53 @@ mock_resource "aws_apigatewayv2_stage" {
     execution_arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/$default"
     invoke_url    = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/"
   }
+}
+
+# The resources that tests tell apart from others of the same type. A test file's own
+# override_resource for the same resource wins over these (tests/partition_*.tftest.hcl).
+
+# The two queues told apart (the redrive policy, the mapping and the alarms name one of them);
+# a queue's id is its URL.
+override_resource {
+  target = aws_sqs_queue.tasks
+  values = {
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-tasks"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+  }
+}
+
+override_resource {
+  target = aws_sqs_queue.dead_letters
+  values = {
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
+    arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
+  }
+}
+
+override_resource {
+  target = aws_sns_topic.approvals
+  values = { arn = "arn:aws:sns:us-east-1:123456789012:sfn-callback-approvals" }
+}
+
+override_resource {
+  target = aws_lambda_alias.approval_request
+  values = {
+    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
+    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live/invocations"
+  }
+}
+
+override_resource {
+  target = aws_lambda_alias.approval_page
+  values = {
+    arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-page:live"
+    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-page:live/invocations"
+  }
+}
+
+override_resource {
+  target = aws_cloudwatch_log_group.approval_api
+  values = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/apigateway/sfn-callback-approvals" }
 }
