@@ -40,44 +40,28 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench-local-burst: unknown argument $1" >&2; usage >&2; exit 64 ;;
   esac
 done
-if [[ "$write_docs" == true ]] && ! command -v python3 > /dev/null; then
-  echo "bench-local-burst: --write-docs needs python3 (apt-get install python3)" >&2
-  exit 69
-fi
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# shellcheck source=scripts/lib/bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bench.sh"
+if [[ "$write_docs" == true ]]; then bench_need_python bench-local-burst; fi
 
 command_line="scripts/bench-local-burst.sh -n $executions -s $task_seconds -- ${stack_flags[*]}"
 echo "[burst] $command_line"
-set +e
-"$root/scripts/local-run.sh" --bench-burst --executions "$executions" --task-seconds "$task_seconds" \
-  "${stack_flags[@]}" 2>&1 | tee "$log" | grep --line-buffered -v '^RESULT '
-status=${PIPESTATUS[0]}
-set -e
-result="$(sed -n 's/^RESULT //p' "$log" | tail -n1)"
-if [[ -z "$result" ]]; then
-  echo "[burst] the run did not report a result (exit status $status)" >&2
-  exit 1
-fi
-if (( status != 0 )); then
+bench_run burst '^RESULT ' --bench-burst --executions "$executions" --task-seconds "$task_seconds" "${stack_flags[@]}"
+if (( bench_status != 0 )); then
   echo "[burst] executions were lost or ended unexpectedly (see the problems above)" >&2
-  exit "$status"
+  exit "$bench_status"
 fi
 
 if [[ "$write_docs" == true ]]; then
-  python3 - "$root/docs/benchmarks.md" "$result" "${command_line/ -- / --write-docs -- }" "$(nproc)" <<'PY'
-import json, pathlib, sys, datetime
-path, result, command, cores = sys.argv[1:]
+  python3 - "$bench_result" "${command_line/ -- / --write-docs -- }" "$(nproc)" <<'PY' | bench_write_section burst local-burst
+import json, sys, datetime
+result, command, cores = sys.argv[1:]
 r = json.loads(result)
-begin, end = "<!-- local-burst:begin -->", "<!-- local-burst:end -->"
 rows = "\n".join(
     f"| {w['wave']} | {w['wave'] * r['capacity']}-{w['wave'] * r['capacity'] + w['executions'] - 1} "
     f"| about {w['wave'] * r['taskSeconds']} s | {w['succeeded']} | {w['noHeartbeat']} | {w['other']} |"
     for w in r["waves"])
-section = f"""{begin}
-## Local burst: more tasks than the worker holds at once
+print(f"""## Local burst: more tasks than the worker holds at once
 
 {r['executions']} executions of {r['taskSeconds']}-second tasks started at once, against an in-flight capacity of
 {r['capacity']} records (max_concurrency x batch_size) and HeartbeatSeconds {r['heartbeatSeconds']}. Records the
@@ -93,16 +77,6 @@ order are approximate). None was lost: every execution ended, and both queues we
 (the late records were dropped at their first heartbeat, answered TaskTimedOut). All ended in {r['seconds']} s.
 Measured {datetime.date.today().isoformat()} on {cores} cores.
 
-Reproduce: `{command}`
-{end}"""
-p = pathlib.Path(path)
-text = p.read_text() if p.exists() else "# Benchmarks\n"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + section + rest.split(end, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-p.write_text(text)
-print(f"[burst] wrote the local-burst section of {path}")
+Reproduce: `{command}`""")
 PY
 fi

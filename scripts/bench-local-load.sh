@@ -38,43 +38,28 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench-local-load: unknown argument $1" >&2; usage >&2; exit 64 ;;
   esac
 done
-if [[ "$write_docs" == true ]] && ! command -v python3 > /dev/null; then
-  echo "bench-local-load: --write-docs needs python3 (apt-get install python3)" >&2
-  exit 69
-fi
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# shellcheck source=scripts/lib/bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bench.sh"
+if [[ "$write_docs" == true ]]; then bench_need_python bench-local-load; fi
 
 command_line="scripts/bench-local-load.sh -n $executions -c $client_threads -w $warmup${stack_flags[*]:+ -- ${stack_flags[*]}}"
 echo "[bench] $command_line"
 started=$(date +%s)
-set +e
-"$root/scripts/local-run.sh" --bench-load --executions "$executions" --client-threads "$client_threads" \
-  --warmup "$warmup" "${stack_flags[@]}" 2>&1 | tee "$log" | grep --line-buffered -v '^{'
-status=${PIPESTATUS[0]}
-set -e
-result="$(sed -n 's/^RESULT //p' "$log" | tail -n1)"
-if [[ -z "$result" ]]; then
-  echo "[bench] the load run did not report a result (exit status $status)" >&2
-  exit 1
-fi
-echo "[bench] finished in $(( $(date +%s) - started ))s: $result"
-if (( status != 0 )); then
+bench_run bench '^{' --bench-load --executions "$executions" --client-threads "$client_threads" \
+  --warmup "$warmup" "${stack_flags[@]}"
+echo "[bench] finished in $(( $(date +%s) - started ))s: $bench_result"
+if (( bench_status != 0 )); then
   echo "[bench] some executions did not end as expected (see the problems above)" >&2
-  exit "$status"
+  exit "$bench_status"
 fi
 
 if [[ "$write_docs" == true ]]; then
-  java_line="$(sed -n 's/^\[local-run\] starting with //p' "$log" | head -n1)"
-  python3 - "$root/docs/benchmarks.md" "$result" "$command_line" "$(nproc)" "$java_line" "$warmup" <<'PY'
-import json, pathlib, sys, datetime
-path, result, command, cores, java, warmup = sys.argv[1:]
+  java_line="$(sed -n 's/^\[local-run\] starting with //p' "$bench_log" | head -n1)"
+  python3 - "$bench_result" "$command_line" "$(nproc)" "$java_line" "$warmup" <<'PY' | bench_write_section bench local-load
+import json, sys, datetime
+result, command, cores, java, warmup = sys.argv[1:]
 r = json.loads(result)
-begin, end = "<!-- local-load:begin -->", "<!-- local-load:end -->"
-section = f"""{begin}
-## Local load: the whole callback loop on one machine
+print(f"""## Local load: the whole callback loop on one machine
 
 {r['executions']} executions of the demo processor (`{{"mode":"succeed"}}`) started at once through the local
 stack (Step Functions endpoint → SQS → event source mapping → worker jar → SendTaskSuccess), after a warm-up of
@@ -95,16 +80,6 @@ Measured {datetime.date.today().isoformat()} on {cores} cores, {java}, with the 
 moment, so the latency is mostly queueing behind the mapping's 10 × 10 records in flight; it says how the
 local stack behaves, not how AWS does.
 
-Reproduce: `{command} --write-docs`
-{end}"""
-p = pathlib.Path(path)
-text = p.read_text() if p.exists() else "# Benchmarks\n"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + section + rest.split(end, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-p.write_text(text)
-print(f"[bench] wrote the local-load section of {path}")
+Reproduce: `{command} --write-docs`""")
 PY
 fi
