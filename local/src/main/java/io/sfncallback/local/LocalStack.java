@@ -109,8 +109,7 @@ public final class LocalStack implements AutoCloseable {
                 config.region()));
         stateMachines = new StateMachines(arns, clock, new DefinitionParser());
         sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
-                new SfnApi(arns, stateMachines, engine, ledger), SfnHttpServer.DEFAULT_LIMITS,
-                line -> System.err.println("[sfn-endpoint] " + line)));
+                new SfnApi(arns, stateMachines, engine, ledger)));
 
         approval = own(LocalApproval.start(config, sfnServer.endpoint(), workerLog,
                 line -> workerLog.line("INFO", line), progress));

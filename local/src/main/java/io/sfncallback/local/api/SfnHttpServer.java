@@ -5,9 +5,9 @@ import com.google.gson.JsonObject;
 import io.sfncallback.local.http.LocalHttp;
 import io.sfncallback.local.http.LocalHttp.Limits;
 import io.sfncallback.local.json.Json;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +18,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
@@ -46,12 +45,10 @@ public final class SfnHttpServer implements AutoCloseable {
             Duration.ofSeconds(30), 512, 32);
 
     private final Server server;
-    private final ServerConnector connector;
     private final ExecutorService calls;
 
-    private SfnHttpServer(Server server, ServerConnector connector, ExecutorService calls) {
+    private SfnHttpServer(Server server, ExecutorService calls) {
         this.server = server;
-        this.connector = connector;
         this.calls = calls;
     }
 
@@ -69,7 +66,7 @@ public final class SfnHttpServer implements AutoCloseable {
         try {
             Server server = LocalHttp.start(host, port, "sfn-local-http", limits, new ApiHandler(api, limits, calls, log),
                     new JsonErrorHandler());
-            return new SfnHttpServer(server, LocalHttp.connector(server), calls);
+            return new SfnHttpServer(server, calls);
         } catch (Exception e) {
             calls.shutdownNow();
             throw e;
@@ -77,11 +74,11 @@ public final class SfnHttpServer implements AutoCloseable {
     }
 
     public int port() {
-        return connector.getLocalPort();
+        return LocalHttp.connector(server).getLocalPort();
     }
 
     public String endpoint() {
-        return "http://" + connector.getHost() + ":" + port();
+        return LocalHttp.endpoint(server);
     }
 
     @Override
@@ -107,15 +104,11 @@ public final class SfnHttpServer implements AutoCloseable {
     }
 
     private static void respond(Response response, Callback callback, int status, JsonObject body) {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
-        response.getHeaders().put("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (status != 200) {
-            response.getHeaders().put("x-amzn-ErrorType", body.get("__type").getAsString());
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Long.toString(bytes.length));
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        Map<String, String> headers = status == 200
+                ? Map.of("x-amzn-RequestId", UUID.randomUUID().toString())
+                : Map.of("x-amzn-RequestId", UUID.randomUUID().toString(),
+                        "x-amzn-ErrorType", body.get("__type").getAsString());
+        LocalHttp.respond(response, callback, status, CONTENT_TYPE, headers, Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads the body without holding a thread, then runs the call on the API executor. */

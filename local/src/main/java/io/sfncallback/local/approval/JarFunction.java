@@ -63,10 +63,6 @@ final class JarFunction implements AutoCloseable {
         }
     }
 
-    FunctionSettings settings() {
-        return settings;
-    }
-
     Class<?> handlerType() {
         return handlerType;
     }

@@ -35,9 +35,9 @@ public final class ErrorNames {
     private ErrorNames() {
     }
 
-    /** Terminal errors fail the execution whatever the Retry and Catch fields say. */
+    /** Terminal errors fail the execution whatever the Retry and Catch fields say; no error (null) is not one. */
     public static boolean isTerminal(String error) {
-        return TERMINAL.contains(error);
+        return error != null && TERMINAL.contains(error);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class ErrorNames {
      * that this {@code States.Timeout} is a heartbeat expiry.
      */
     public static boolean matches(List<String> errorEquals, String error, boolean heartbeatExpired) {
-        if (error != null && isTerminal(error)) {
+        if (isTerminal(error)) {
             return false;
         }
         if (errorEquals.contains(ALL) || (error != null && errorEquals.contains(error))) {

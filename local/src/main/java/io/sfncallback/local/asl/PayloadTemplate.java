@@ -77,11 +77,6 @@ public final class PayloadTemplate {
         return names;
     }
 
-    /** The template as written, e.g. to read a literal field. */
-    public JsonObject template() {
-        return template.deepCopy();
-    }
-
     /**
      * Evaluates the template.
      *

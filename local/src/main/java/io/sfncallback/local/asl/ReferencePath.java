@@ -10,19 +10,17 @@ import java.util.regex.Pattern;
 
 /**
  * An ASL Reference Path: a JSONPath that selects one node by field names only ({@code $}, {@code $.a.b},
- * {@code $['a']}). Used to read (ErrorPath, CausePath) and to write (ResultPath).
+ * {@code $['a']}). Used to write (ResultPath); ErrorPath and CausePath are read as {@link StatePath}s.
  */
 public final class ReferencePath {
 
     private static final Pattern SEGMENT = Pattern.compile("\\['((?:[^'\\\\]|\\\\.)*)'\\]");
 
     private final String text;
-    private final JsonPath compiled;
     private final List<String> fields;
 
-    private ReferencePath(String text, JsonPath compiled, List<String> fields) {
+    private ReferencePath(String text, List<String> fields) {
         this.text = text;
-        this.compiled = compiled;
         this.fields = List.copyOf(fields);
     }
 
@@ -50,16 +48,11 @@ public final class ReferencePath {
             throw new InvalidDefinitionException(
                     "'" + text + "' is not supported by the local stack: reference paths may only name fields");
         }
-        return new ReferencePath(text, compiled, fields);
+        return new ReferencePath(text, fields);
     }
 
     public String text() {
         return text;
-    }
-
-    /** @throws com.jayway.jsonpath.PathNotFoundException when nothing is there */
-    public JsonElement read(JsonElement document) {
-        return JsonPaths.read(compiled, document);
     }
 
     /**

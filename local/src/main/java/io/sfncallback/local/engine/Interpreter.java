@@ -172,7 +172,7 @@ final class Interpreter {
         try {
             sent = send(parameters);
         } catch (MessageSender.SendFailure e) {
-            submitFailed(attempt, e.error(), e.getMessage());
+            failed(attempt, e.error(), e.getMessage());
             return;
         } catch (IllegalArgumentException e) {
             attempt.close();
@@ -224,8 +224,8 @@ final class Interpreter {
                         submitted(attempt, response);
                     }
                     case FunctionInvoker.Outcome.FunctionError error ->
-                            submitFailed(attempt, error.errorType(), error.errorPayload());
-                    case FunctionInvoker.Outcome.ServiceError error -> submitFailed(attempt, error.error(), error.cause());
+                            failed(attempt, error.errorType(), error.errorPayload());
+                    case FunctionInvoker.Outcome.ServiceError error -> failed(attempt, error.error(), error.cause());
                 }
             } catch (RuntimeException e) {
                 failInternally(execution, e);
@@ -242,13 +242,6 @@ final class Interpreter {
             attempt.heartbeatTimer = later(attempt.execution, task.heartbeatSeconds() * 1000L,
                     () -> timedOut(attempt, true));
         }
-    }
-
-    private void submitFailed(TaskAttempt attempt, String error, String cause) {
-        attempt.close();
-        attempt.execution.addEvent(now(), "TaskFailed", "taskFailedEventDetails",
-                Events.resourceError(attempt.state.integration(), error, cause));
-        handleError(attempt.execution, error, cause, false);
     }
 
     private MessageSender.SentMessage send(JsonObject parameters) throws MessageSender.SendFailure {
@@ -321,7 +314,10 @@ final class Interpreter {
         exitTask(execution, task, stateOutput, task.next());
     }
 
-    /** SendTaskFailure: {@code error} and {@code cause} may both be null (both are optional in the API). */
+    /**
+     * The task failed: SendTaskFailure ({@code error} and {@code cause} may both be null, both are optional in
+     * the API), or the integration could not submit the task.
+     */
     void failed(TaskAttempt attempt, String error, String cause) {
         Execution execution = attempt.execution;
         attempt.close();
@@ -359,7 +355,7 @@ final class Interpreter {
 
     private void handleError(Execution execution, String error, String cause, boolean heartbeatExpired) {
         TaskState task = execution.taskState;
-        if (error != null && ErrorNames.isTerminal(error)) {
+        if (ErrorNames.isTerminal(error)) {
             failExecution(execution, error, cause);
             return;
         }
