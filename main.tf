@@ -51,9 +51,12 @@ locals {
 
   # The shaded jar from lambda/pom.xml (shade finalName "callback-worker", in target/): the worker
   # and the two approval handlers.
-  worker_jar     = "${path.module}/lambda/target/callback-worker.jar"
-  worker_handler = "io.sfncallback.worker.CallbackHandler::handleRequest"
-  demo_processor = "io.sfncallback.worker.processor.DemoProcessor"
+  worker_jar = "${path.module}/lambda/target/callback-worker.jar"
+  # Hashed once for the three functions. Without the jar the worker's precondition says how to
+  # build it (filebase64sha256 would only say that the file is missing).
+  worker_jar_hash = fileexists(local.worker_jar) ? filebase64sha256(local.worker_jar) : null
+  worker_handler  = "io.sfncallback.worker.CallbackHandler::handleRequest"
+  demo_processor  = "io.sfncallback.worker.processor.DemoProcessor"
 
   approval_request_name    = "${var.name_prefix}-approval-request"
   approval_page_name       = "${var.name_prefix}-approval-page"
@@ -285,18 +288,16 @@ resource "aws_iam_role_policy" "worker_xray" {
 }
 
 resource "aws_lambda_function" "worker" {
-  function_name = local.worker_name
-  description   = "Completes Step Functions waitForTaskToken tasks from ${aws_sqs_queue.tasks.name}."
-  role          = aws_iam_role.worker.arn
-  runtime       = var.lambda_runtime
-  architectures = [var.lambda_architecture]
-  handler       = local.worker_handler
-  memory_size   = var.lambda_memory_mb
-  timeout       = var.lambda_timeout_seconds
-  filename      = local.worker_jar
-  # Without the jar the precondition below says how to build it (filebase64sha256 would only
-  # say that the file is missing).
-  source_code_hash = fileexists(local.worker_jar) ? filebase64sha256(local.worker_jar) : null
+  function_name    = local.worker_name
+  description      = "Completes Step Functions waitForTaskToken tasks from ${aws_sqs_queue.tasks.name}."
+  role             = aws_iam_role.worker.arn
+  runtime          = var.lambda_runtime
+  architectures    = [var.lambda_architecture]
+  handler          = local.worker_handler
+  memory_size      = var.lambda_memory_mb
+  timeout          = var.lambda_timeout_seconds
+  filename         = local.worker_jar
+  source_code_hash = local.worker_jar_hash
   # SnapStart snapshots published versions only; the alias below follows each new version.
   publish = true
 
@@ -507,7 +508,7 @@ resource "aws_lambda_function" "approval_request" {
   memory_size      = var.lambda_memory_mb
   timeout          = local.approval_request_timeout_seconds
   filename         = local.worker_jar
-  source_code_hash = fileexists(local.worker_jar) ? filebase64sha256(local.worker_jar) : null
+  source_code_hash = local.worker_jar_hash
   publish          = true
 
   # Exactly what ApprovalConfig reads (docs/approval.md, "Configuration"). The links' base is the
@@ -610,7 +611,7 @@ resource "aws_lambda_function" "approval_page" {
   memory_size      = var.lambda_memory_mb
   timeout          = local.approval_page_timeout_seconds
   filename         = local.worker_jar
-  source_code_hash = fileexists(local.worker_jar) ? filebase64sha256(local.worker_jar) : null
+  source_code_hash = local.worker_jar_hash
   publish          = true
 
   # The page takes its origin for the cross-site check from each request's domain name, so it

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // What Terraform cannot know, checked against what Terraform computed. scripts/check-infra.sh runs
 // Terraform (fmt, validate, graph, console, test) and hands the results here:
-//   --graph FILE     `terraform graph -type=plan`: declared variables and the dependency graph
-//   --defaults FILE  `terraform console`: every variable's default, as JSON
+//   --graph FILE     `terraform graph -type=plan`: the dependency graph
+//   --defaults FILE  `terraform console`: every variable the graph declares, with its default, as JSON
 //   --harvest FILE   what --render kept of `terraform test -json -verbose` (the state read here)
 // Checks: the rendered state machine definitions against AWS's ASL validators; the DynamoDB, SNS,
 // SQS and Step Functions calls each function's handler can reach in the Java source against the
@@ -238,10 +238,11 @@ async function main() {
   checkFunctions(a.root, byRun, out);
   let variables = [];
   if (fs.existsSync(a.graph) || !partial) {
-    const dot = fs.readFileSync(a.graph, "utf8");
-    variables = [...new Set([...dot.matchAll(/"\[root\] var\.(\w+)"/g)].map((m) => m[1]))].sort();
-    checkDestroyOrder(dot, out);
-    checkDefaults(a.root, variables, JSON.parse(fs.readFileSync(a.defaults, "utf8")), out);
+    // check-infra.sh asked terraform console for every variable the graph declares.
+    const defaults = JSON.parse(fs.readFileSync(a.defaults, "utf8"));
+    variables = Object.keys(defaults).sort();
+    checkDestroyOrder(fs.readFileSync(a.graph, "utf8"), out);
+    checkDefaults(a.root, variables, defaults, out);
   }
   for (const l of out.lines) console.log(l);
   console.log(`checks: ${out.lines.length === 0 ? "OK" : `${out.lines.length} finding(s)`} (${variables.length} variables, ${Object.keys(byRun).length} test states)`);

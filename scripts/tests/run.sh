@@ -131,7 +131,7 @@ if grep -q -- '--endpoint-url' "$work/calls.log"; then not_ok "no --endpoint-url
 run "AWS CLI v1 is refused: exit 69" 69 'AWS CLI v2 is required' env FAKE_AWS_VERSION="aws-cli/1.45.11 Python/3.11.7" "$se"
 run "missing AWS CLI: exit 69 with install hint" 69 'apt-get install awscli' env AWS_CLI="$work/no-such-aws" "$se"
 run "-c prints the ARN" 0 '^arn:aws:states:us-east-1:123456789012:stateMachine:sfn-callback-callback$' "$se" -c
-run "ARN from terraform output" 0 ':stateMachine:from-terraform$' env -u STATE_MACHINE_ARN PATH="$fake_bin:$PATH" FAKE_TERRAFORM_ARN="arn:aws:states:eu-west-1:123456789012:stateMachine:from-terraform" "$se" -c
+run "ARN from terraform output" 0 ':stateMachine:from-terraform$' env -u STATE_MACHINE_ARN FAKE_TERRAFORM_ARN="arn:aws:states:eu-west-1:123456789012:stateMachine:from-terraform" "$se" -c
 run "no ARN and no terraform: exit 69" 69 'pass -a ARN or set STATE_MACHINE_ARN' env -u STATE_MACHINE_ARN PATH="/usr/bin:/bin" "$se" -c
 
 # Input checks, before anything is called.
@@ -169,9 +169,9 @@ run "a Failed version: exit 70 with the reason" 70 'is Failed .*The snapshot cou
 run "-W skips the wait" 0 'SUCCEEDED' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed "$se" -p 0.05 -W
 run "no wait against a local endpoint" 0 'SUCCEEDED' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed AWS_ENDPOINT_URL=http://127.0.0.1:4599 "$se" -p 0.05
 if grep -q lambda "$work/calls.log"; then not_ok "... and no Lambda call" "$(cat "$work/calls.log")"; else ok "... and no Lambda call"; fi
-run "function name from terraform output" 0 'waiting for from-terraform:live' env -u LIVE_FUNCTIONS -u FAKE_TERRAFORM_APPROVAL PATH="$fake_bin:$PATH" FAKE_TERRAFORM_WORKER=from-terraform FAKE_AWS_PENDING_POLLS=1 "$se" -p 0.05
+run "function name from terraform output" 0 'waiting for from-terraform:live' env -u LIVE_FUNCTIONS -u FAKE_TERRAFORM_APPROVAL FAKE_TERRAFORM_WORKER=from-terraform FAKE_AWS_PENDING_POLLS=1 "$se" -p 0.05
 check "... a stack without the approval output: the worker only" '^0$' "$(grep 'lambda get-function-configuration' "$work/calls.log" | grep -vc -- '--function-name from-terraform --qualifier live')"
-run "waits for the approval request function too" 0 'waiting for approval-from-terraform:live to become Active: Pending' env -u LIVE_FUNCTIONS PATH="$fake_bin:$PATH" FAKE_TERRAFORM_WORKER=worker-from-terraform FAKE_TERRAFORM_APPROVAL=approval-from-terraform FAKE_AWS_PENDING_POLLS=1 FAKE_AWS_PENDING_FUNCTION=approval-from-terraform "$se" -p 0.05
+run "waits for the approval request function too" 0 'waiting for approval-from-terraform:live to become Active: Pending' env -u LIVE_FUNCTIONS FAKE_TERRAFORM_WORKER=worker-from-terraform FAKE_TERRAFORM_APPROVAL=approval-from-terraform FAKE_AWS_PENDING_POLLS=1 FAKE_AWS_PENDING_FUNCTION=approval-from-terraform "$se" -p 0.05
 check "... after the worker, each on its live alias" '--function-name worker-from-terraform --qualifier live ' "$(grep 'lambda get-function-configuration' "$work/calls.log" | head -n 1)"
 check "... then the approval request function until it is Active" '^2$' "$(grep -c 'lambda get-function-configuration --function-name approval-from-terraform --qualifier live' "$work/calls.log")"
 if [ "$(grep -n 'stepfunctions start-execution' "$work/calls.log" | cut -d: -f1)" -gt "$(grep -n 'lambda get-function-configuration' "$work/calls.log" | tail -n 1 | cut -d: -f1)" ]; then
