@@ -82,11 +82,11 @@ public final class ApprovalPages {
 
     /** Answers one request; never throws. */
     public PageResponse handle(HttpRequest request, JsonLog log) {
-        String linkFingerprint = LinkSecrets.isWellFormed(request.link())
-                ? LinkSecrets.fingerprint(LinkSecrets.hash(request.link())) : null;
+        String linkHash = LinkSecrets.isWellFormed(request.link()) ? LinkSecrets.hash(request.link()) : null;
+        String linkFingerprint = linkHash == null ? null : LinkSecrets.fingerprint(linkHash);
         PageResponse response;
         try {
-            response = route(request, linkFingerprint, log);
+            response = route(request, linkHash, linkFingerprint, log);
         } catch (SdkException e) {
             log.at(LogLevel.ERROR, "approval page: AWS unavailable")
                     .with("link", linkFingerprint)
@@ -111,14 +111,15 @@ public final class ApprovalPages {
         return response;
     }
 
-    private PageResponse route(HttpRequest request, String linkFingerprint, JsonLog log) {
+    /** {@code linkHash} and {@code linkFingerprint} are null when the link is not well-formed. */
+    private PageResponse route(HttpRequest request, String linkHash, String linkFingerprint, JsonLog log) {
         boolean post = request.method().equals("POST");
         if (!post && !request.method().equals("GET")) {
             return new PageResponse(405, with(HtmlPages.HEADERS, "Allow", "GET, POST"),
                     HtmlPages.message("Method not allowed", "Open the link from your e-mail; the page's buttons send your decision."),
                     "METHOD_NOT_ALLOWED");
         }
-        if (linkFingerprint == null) {
+        if (linkHash == null) {
             return notFound();
         }
         Map<String, String> form = Map.of();
@@ -129,7 +130,6 @@ public final class ApprovalPages {
             }
             form = checked.form;
         }
-        String linkHash = LinkSecrets.hash(request.link());
         Optional<LinkRecord> link = store.link(linkHash);
         if (link.isEmpty()) {
             return notFound();
@@ -208,23 +208,17 @@ public final class ApprovalPages {
                 return new PageResponse(200, HtmlPages.HEADERS, HtmlPages.decided(approval, decision), approve ? "APPROVED" : "REJECTED");
             }
             case CallbackResult.TaskClosed closed -> {
-                finish(() -> store.close(approval.requestId(), claimId, closed.errorCode() + ": " + closed.message()
-                        + " (when " + decision.approver() + " decided through link " + linkFingerprint + ")", clock.instant()), log, approval);
                 line.with("delivered", false).with("taskClosed", closed.errorCode()).write();
-                RequestRecord after = store.request(approval.requestId()).orElse(approval);
-                return new PageResponse(410, HtmlPages.HEADERS, HtmlPages.closed(after, clock.instant()), "CLOSED");
+                return closeForGood(approval, claimId, closed.errorCode() + ": " + closed.message(), decision, linkFingerprint, log);
             }
             case CallbackResult.InvalidToken invalid -> {
                 // Step Functions never issued the stored token (another region or account than
                 // the one this function calls): no retry can complete the task, so the request
                 // is closed, loudly.
-                finish(() -> store.close(approval.requestId(), claimId, "InvalidToken: " + invalid.message()
-                        + " (when " + decision.approver() + " decided through link " + linkFingerprint + ")", clock.instant()), log, approval);
                 line.with("delivered", false).with("taskClosed", "InvalidToken").write();
                 log.at(LogLevel.ERROR, "approval token refused as never issued: check the function's region and account")
                         .with("approvalId", approval.requestId()).with("detail", invalid.message()).write();
-                RequestRecord after = store.request(approval.requestId()).orElse(approval);
-                return new PageResponse(410, HtmlPages.HEADERS, HtmlPages.closed(after, clock.instant()), "CLOSED");
+                return closeForGood(approval, claimId, "InvalidToken: " + invalid.message(), decision, linkFingerprint, log);
             }
             case CallbackResult.OutputRejected rejected -> {
                 finish(() -> store.release(approval.requestId(), claimId), log, approval);
@@ -237,6 +231,18 @@ public final class ApprovalPages {
                 return unavailable();
             }
         }
+    }
+
+    /**
+     * The task closed before the decision reached it: the request is closed for good, with {@code reason} and who
+     * decided through which link, and the approver sees 410. The page needs only the request's expiry, which
+     * closing leaves as it was.
+     */
+    private PageResponse closeForGood(RequestRecord approval, String claimId, String reason, Decision decision,
+                                      String linkFingerprint, JsonLog log) {
+        finish(() -> store.close(approval.requestId(), claimId, reason + " (when " + decision.approver()
+                + " decided through link " + linkFingerprint + ")", clock.instant()), log, approval);
+        return new PageResponse(410, HtmlPages.HEADERS, HtmlPages.closed(approval, clock.instant()), "CLOSED");
     }
 
     /** Ends a claim; a failure here is logged, not shown: the claim then lapses with its lease. */

@@ -213,8 +213,7 @@ public final class ApprovalStore {
     public boolean release(String requestId, String claimId) {
         Update update = new Update()
                 .set("status", s(Status.PENDING.name()))
-                .remove("claimId").remove("claimedUntil").remove("decision").remove("decidedBy").remove("decidedAt")
-                .remove("decidedVia").remove("comment").remove("decidedFromIp").remove("decidedUserAgent");
+                .remove("claimId").remove("claimedUntil").removeDecision();
         return endClaim(requestId, claimId, update);
     }
 
@@ -224,8 +223,7 @@ public final class ApprovalStore {
                 .set("status", s(Status.CLOSED.name()))
                 .set("closedReason", s(reason))
                 .set("closedAt", s(TIME.format(now)))
-                .remove("taskToken").remove("claimId").remove("claimedUntil").remove("decision").remove("decidedBy")
-                .remove("decidedAt").remove("decidedVia").remove("comment").remove("decidedFromIp").remove("decidedUserAgent");
+                .remove("taskToken").remove("claimId").remove("claimedUntil").removeDecision();
         return endClaim(requestId, claimId, update);
     }
 
@@ -249,6 +247,10 @@ public final class ApprovalStore {
     }
 
     /** An update expression whose every attribute name goes through a placeholder (several are reserved words). */
+    /** What a claim records of its decision. */
+    private static final List<String> DECISION_ATTRIBUTES =
+            List.of("decision", "decidedBy", "decidedAt", "decidedVia", "comment", "decidedFromIp", "decidedUserAgent");
+
     private static final class Update {
         final Map<String, String> names = new LinkedHashMap<>();
         final Map<String, AttributeValue> values = new LinkedHashMap<>();
@@ -269,6 +271,14 @@ public final class ApprovalStore {
         Update remove(String attribute) {
             names.put("#" + attribute, attribute);
             removes.add("#" + attribute);
+            return this;
+        }
+
+        /** Removes every attribute a claim's decision sets (see {@code claim}). */
+        Update removeDecision() {
+            for (String attribute : DECISION_ATTRIBUTES) {
+                remove(attribute);
+            }
             return this;
         }
 
