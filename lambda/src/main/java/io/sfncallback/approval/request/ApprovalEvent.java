@@ -3,6 +3,7 @@ package io.sfncallback.approval.request;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.sfncallback.worker.processor.TaskResult;
 
 /**
  * The approval task's payload, as the state machine sends it:
@@ -11,8 +12,8 @@ import com.google.gson.JsonPrimitive;
  */
 public sealed interface ApprovalEvent {
 
-    /** A summary may not be longer than this many characters (UTF-16 code units). */
-    int MAX_SUMMARY_LENGTH = 4_000;
+    /** A summary may not be longer than this many characters: what {@link TaskResult#requestApproval} lets through. */
+    int MAX_SUMMARY_LENGTH = TaskResult.MAX_APPROVAL_SUMMARY_LENGTH;
     /** Step Functions' own limit on a task token. */
     int MAX_TOKEN_LENGTH = 2_048;
 
@@ -66,8 +67,10 @@ public sealed interface ApprovalEvent {
         if (text.isBlank()) {
             return new Invalid(token, executionArn, "The approval request's summary is blank; say what is to be approved.");
         }
-        if (text.length() > MAX_SUMMARY_LENGTH) {
-            return new Invalid(token, executionArn, "The approval request's summary has " + text.length()
+        // Characters are code points, as TaskResult.requestApproval counts them.
+        int length = text.codePointCount(0, text.length());
+        if (length > MAX_SUMMARY_LENGTH) {
+            return new Invalid(token, executionArn, "The approval request's summary has " + length
                     + " characters; at most " + MAX_SUMMARY_LENGTH + " are allowed.");
         }
         for (int i = 0; i < text.length(); i++) {

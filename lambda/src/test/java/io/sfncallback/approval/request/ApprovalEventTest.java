@@ -3,6 +3,7 @@ package io.sfncallback.approval.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
+import io.sfncallback.worker.processor.TaskResult;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,15 @@ class ApprovalEventTest {
     @Test
     void aTooLongSummaryIsInvalid() {
         assertThat(parse("{\"summary\":\"" + "x".repeat(4_001) + "\"}")).isInstanceOfSatisfying(ApprovalEvent.Invalid.class,
+                invalid -> assertThat(invalid.cause()).contains("4001 characters; at most 4000"));
+    }
+
+    /** TaskResult.requestApproval counts code points; the approval task must accept what it let through. */
+    @Test
+    void aSummaryOfTheLongestLengthRequestApprovalAcceptsIsValidEvenOutsideTheBmp() {
+        String longest = "😀".repeat(TaskResult.MAX_APPROVAL_SUMMARY_LENGTH);
+        assertThat(parse("{\"summary\":\"" + longest + "\"}")).isInstanceOf(ApprovalEvent.Valid.class);
+        assertThat(parse("{\"summary\":\"" + longest + "x\"}")).isInstanceOfSatisfying(ApprovalEvent.Invalid.class,
                 invalid -> assertThat(invalid.cause()).contains("4001 characters; at most 4000"));
     }
 
