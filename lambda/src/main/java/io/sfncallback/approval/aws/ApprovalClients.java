@@ -1,23 +1,20 @@
 package io.sfncallback.approval.aws;
 
 import io.sfncallback.approval.config.ApprovalConfig;
+import io.sfncallback.worker.aws.ClientSettings;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Builds the approval handlers' AWS clients the way {@code io.sfncallback.worker.aws.AwsClients}
- * builds the worker's: explicit region, the JDK-based url-connection HTTP client (one, shared), the
+ * Builds the approval handlers' AWS clients with {@link ClientSettings}, as the worker's are
+ * built: explicit region, the JDK-based url-connection HTTP client (one, shared), the
  * default credentials chain, the SDK's standard retry strategy with {@code AWS_MAX_ATTEMPTS}
  * attempts, and each call bounded by {@code AWS_CALL_TIMEOUT_MS}. Endpoint overrides come from
  * {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SNS}, {@code AWS_ENDPOINT_URL_SFN}
@@ -25,8 +22,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * local endpoints.
  */
 public final class ApprovalClients {
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final ApprovalConfig config;
     private final SdkHttpClient httpClient;
@@ -40,10 +35,7 @@ public final class ApprovalClients {
     public ApprovalClients(ApprovalConfig config, AwsCredentialsProvider credentials) {
         this.config = Objects.requireNonNull(config, "config");
         this.credentials = credentials;
-        this.httpClient = UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(config.callTimeout())
-                .build();
+        this.httpClient = ClientSettings.urlConnectionClient(config.callTimeout());
     }
 
     public DynamoDbClient dynamoDb() {
@@ -59,19 +51,7 @@ public final class ApprovalClients {
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, URI endpoint) {
-        builder.region(Region.of(config.region()))
-                .httpClient(httpClient)
-                .overrideConfiguration(o -> o
-                        .apiCallTimeout(config.callTimeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(config.maxAttempts())
-                                .build()));
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (credentials != null) {
-            builder.credentialsProvider(credentials);
-        }
-        return builder;
+        return ClientSettings.configure(builder, config.region(), config.callTimeout(), config.maxAttempts(), endpoint,
+                credentials, httpClient);
     }
 }

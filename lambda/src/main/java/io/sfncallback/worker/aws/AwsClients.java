@@ -2,17 +2,13 @@ package io.sfncallback.worker.aws;
 
 import io.sfncallback.worker.config.WorkerConfig;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import io.sfncallback.worker.retry.SqsVisibility;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -31,8 +27,6 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * </ul>
  */
 public final class AwsClients {
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final WorkerConfig config;
     private final SdkHttpClient httpClient;
@@ -65,30 +59,13 @@ public final class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, URI endpoint) {
-        builder.region(Region.of(config.region()))
-                .overrideConfiguration(o -> o
-                        .apiCallTimeout(config.sfnCallTimeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(config.sfnMaxAttempts())
-                                .build()));
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (credentials != null) {
-            builder.credentialsProvider(credentials);
-        }
-        if (httpClient != null) {
-            builder.httpClient(httpClient);
-        } else if (config.httpClient() == WorkerConfig.HttpClientKind.URL_CONNECTION) {
-            builder.httpClient(urlConnectionClient());
-        }
-        return builder;
+        SdkHttpClient http = httpClient != null ? httpClient
+                : config.httpClient() == WorkerConfig.HttpClientKind.URL_CONNECTION ? urlConnectionClient() : null;
+        return ClientSettings.configure(builder, config.region(), config.sfnCallTimeout(), config.sfnMaxAttempts(),
+                endpoint, credentials, http);
     }
 
     private SdkHttpClient urlConnectionClient() {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(config.sfnCallTimeout())
-                .build();
+        return ClientSettings.urlConnectionClient(config.sfnCallTimeout());
     }
 }
