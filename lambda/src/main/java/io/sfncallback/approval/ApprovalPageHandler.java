@@ -1,7 +1,6 @@
 package io.sfncallback.approval;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -72,7 +71,7 @@ public final class ApprovalPageHandler implements RequestHandler<APIGatewayV2HTT
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        JsonLog requestLog = context == null ? log : log.forRequest(logger(context), context.getAwsRequestId());
+        JsonLog requestLog = log.forInvocation(context);
         PageResponse page = pages.handle(HttpRequest.from(event == null ? new APIGatewayV2HTTPEvent() : event), requestLog);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(page.status())
@@ -80,9 +79,5 @@ public final class ApprovalPageHandler implements RequestHandler<APIGatewayV2HTT
                 .withBody(page.body())
                 .withIsBase64Encoded(false)
                 .build();
-    }
-
-    private static LambdaLogger logger(Context context) {
-        return context.getLogger() == null ? LambdaRuntime.getLogger() : context.getLogger();
     }
 }

@@ -1,7 +1,6 @@
 package io.sfncallback.approval;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
@@ -87,7 +86,7 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonLog invocationLog = context == null ? log : log.forRequest(logger(context), context.getAwsRequestId());
+        JsonLog invocationLog = log.forInvocation(context);
         RequestOutcome outcome = requester.handle(parse(input), invocationLog);
         output.write(outcome.toJson().toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -102,9 +101,5 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
         } catch (JsonParseException e) {
             return null;
         }
-    }
-
-    private static LambdaLogger logger(Context context) {
-        return context.getLogger() == null ? LambdaRuntime.getLogger() : context.getLogger();
     }
 }

@@ -1,7 +1,6 @@
 package io.sfncallback.worker;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -73,9 +72,8 @@ public final class CallbackHandler implements RequestHandler<SQSEvent, SQSBatchR
         if (context == null) {
             return new Invocation(Deadline.none(), worker.log());
         }
-        LambdaLogger logger = context.getLogger() == null ? LambdaRuntime.getLogger() : context.getLogger();
         return new Invocation(
                 new Deadline(context::getRemainingTimeInMillis, worker.config().deadlineMargin()),
-                worker.logFor(logger, context.getAwsRequestId()));
+                worker.log().forInvocation(context));
     }
 }

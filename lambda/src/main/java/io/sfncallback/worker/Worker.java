@@ -82,11 +82,6 @@ public final class Worker implements AutoCloseable {
                 config.maxConcurrentRecords());
     }
 
-    /** The log of one invocation. */
-    public JsonLog logFor(LambdaLogger invocationLogger, String requestId) {
-        return log.forRequest(invocationLogger, requestId);
-    }
-
     public JsonLog log() {
         return log;
     }

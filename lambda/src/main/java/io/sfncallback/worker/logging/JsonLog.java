@@ -1,6 +1,8 @@
 package io.sfncallback.worker.logging;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import java.time.Clock;
 import java.util.Objects;
@@ -34,6 +36,18 @@ public final class JsonLog {
     /** The same log for another invocation. */
     public JsonLog forRequest(LambdaLogger invocationSink, String invocationRequestId) {
         return new JsonLog(invocationSink, minLevel, invocationRequestId, clock);
+    }
+
+    /**
+     * The same log for the invocation of {@code context}: its logger (the runtime's when the context has none)
+     * and its request id; this log itself without a context.
+     */
+    public JsonLog forInvocation(Context context) {
+        if (context == null) {
+            return this;
+        }
+        return forRequest(context.getLogger() == null ? LambdaRuntime.getLogger() : context.getLogger(),
+                context.getAwsRequestId());
     }
 
     public boolean enabled(LogLevel level) {
