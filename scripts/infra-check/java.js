@@ -70,10 +70,10 @@ const part = (f, start, end, key) => (start === -1 ? f.rest[key] : f[key].slice(
 // The code a handler can run: the handler class's methods and initializers, and, to a fixed
 // point, the initializers of every class named there and the methods called there.
 const parsed = new Map(); // srcDir -> its files, parsed once
+const sources = (srcDir) => parsed.get(srcDir) ?? parsed.set(srcDir, javaFiles(srcDir).map(parse)).get(srcDir);
 function reachable(srcDir, handlerClass) {
   if (!handlerClass) return [];
-  if (!parsed.has(srcDir)) parsed.set(srcDir, javaFiles(srcDir).map(parse));
-  const files = parsed.get(srcDir);
+  const files = sources(srcDir);
   const bySimple = new Map(files.map((f) => [f.simple, f]));
   const entry = files.find((f) => f.file.endsWith(path.join(...handlerClass.split(".")) + ".java"));
   if (!entry) return [];
@@ -127,9 +127,7 @@ function sdkCalls(srcDir, root, handlerClass) {
 // reader call (System.getenv("X"), read.integer("X", ...), env.get("X")).
 function envVarsRead(srcDir) {
   const names = new Set();
-  for (const file of javaFiles(srcDir)) {
-    for (const m of blank(fs.readFileSync(file, "utf8"), false).matchAll(/\(\s*"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
-  }
+  for (const f of sources(srcDir)) for (const m of f.text.matchAll(/\(\s*"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
   return names;
 }
 
