@@ -47,6 +47,15 @@ check() {
   fi
 }
 
+# refute NAME STRING TEXT: passes when no line of TEXT contains the fixed STRING.
+refute() {
+  if grep -Fq -- "$2" <<< "$3"; then
+    not_ok "$1" "$3"
+  else
+    ok "$1"
+  fi
+}
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -96,7 +105,7 @@ run "success: exit 0, status and output" 0 '"status": "done"' "$se" -p 0.05 -i '
 check "success: prints the status line" '^status: SUCCEEDED$' "$LAST_OUTPUT"
 run "progress lines while RUNNING" 0 '\[[0-9]+s\] RUNNING' "$se" -p 0.05
 run "-q hides progress" 0 '^status: SUCCEEDED' "$se" -q -p 0.05
-if grep -q RUNNING <<< "$LAST_OUTPUT"; then not_ok "-q prints no progress" "$LAST_OUTPUT"; else ok "-q prints no progress"; fi
+refute "-q prints no progress" RUNNING "$LAST_OUTPUT"
 run "default input is the demo success" 0 'output: .*"mode": "succeed"' "$se" -p 0.05
 run "rejection: exit 1 with error and cause" 1 'cause: not today' "$se" -p 0.05 -i '{"mode":"reject","error":"Demo.Rejected","reason":"not today"}'
 check "rejection: prints the error name" '^error: Demo.Rejected$' "$LAST_OUTPUT"
@@ -127,7 +136,7 @@ else
   not_ok "every Step Functions call carries --endpoint-url" "$(cat "$work/calls.log")"
 fi
 run "no endpoint flag without AWS_ENDPOINT_URL" 0 'SUCCEEDED' env -u AWS_ENDPOINT_URL "$se" -p 0.05
-if grep -q -- '--endpoint-url' "$work/calls.log"; then not_ok "no --endpoint-url without AWS_ENDPOINT_URL" "$(cat "$work/calls.log")"; else ok "no --endpoint-url without AWS_ENDPOINT_URL"; fi
+refute "no --endpoint-url without AWS_ENDPOINT_URL" --endpoint-url "$(cat "$work/calls.log")"
 run "AWS CLI v1 is refused: exit 69" 69 'AWS CLI v2 is required' env FAKE_AWS_VERSION="aws-cli/1.45.11 Python/3.11.7" "$se"
 run "missing AWS CLI: exit 69 with install hint" 69 'apt-get install awscli' env AWS_CLI="$work/no-such-aws" "$se"
 run "-c prints the ARN" 0 '^arn:aws:states:us-east-1:123456789012:stateMachine:sfn-callback-callback$' "$se" -c
@@ -137,7 +146,7 @@ run "no ARN and no terraform: exit 69" 69 'pass -a ARN or set STATE_MACHINE_ARN'
 # Input checks, before anything is called.
 for bad in '[1]' '"x"' '42' 'null' 'true'; do
   run "a non-object input ($bad) is refused: exit 65" 65 'the input must be a JSON object' "$se" -p 0.05 -i "$bad"
-  if grep -q start-execution "$work/calls.log"; then not_ok "... and nothing is started for $bad" "$(cat "$work/calls.log")"; else ok "... and nothing is started for $bad"; fi
+  refute "... and nothing is started for $bad" start-execution "$(cat "$work/calls.log")"
 done
 run "invalid JSON is refused: exit 65" 65 'the input is not valid JSON' "$se" -p 0.05 -i '{"a":'
 run "NaN is not JSON: exit 65" 65 'NaN is not JSON' "$se" -p 0.05 -i '{"a":NaN}'
@@ -164,11 +173,11 @@ else
   not_ok "... asking Lambda for the live alias before starting" "$(cat "$work/calls.log")"
 fi
 run "a version still Pending after -w: exit 75" 75 'still Pending after 1s' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_PENDING_POLLS=1000 "$se" -p 0.2 -w 1
-if grep -q start-execution "$work/calls.log"; then not_ok "... and nothing is started" "$(cat "$work/calls.log")"; else ok "... and nothing is started"; fi
+refute "... and nothing is started" start-execution "$(cat "$work/calls.log")"
 run "a Failed version: exit 70 with the reason" 70 'is Failed .*The snapshot could not be created' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed "$se" -p 0.05
 run "-W skips the wait" 0 'SUCCEEDED' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed "$se" -p 0.05 -W
 run "no wait against a local endpoint" 0 'SUCCEEDED' env LIVE_FUNCTIONS=sfn-callback-worker FAKE_AWS_LAMBDA_STATE=Failed AWS_ENDPOINT_URL=http://127.0.0.1:4599 "$se" -p 0.05
-if grep -q lambda "$work/calls.log"; then not_ok "... and no Lambda call" "$(cat "$work/calls.log")"; else ok "... and no Lambda call"; fi
+refute "... and no Lambda call" lambda "$(cat "$work/calls.log")"
 run "function name from terraform output" 0 'waiting for from-terraform:live' env -u LIVE_FUNCTIONS -u FAKE_TERRAFORM_APPROVAL FAKE_TERRAFORM_WORKER=from-terraform FAKE_AWS_PENDING_POLLS=1 "$se" -p 0.05
 check "... a stack without the approval output: the worker only" '^0$' "$(grep 'lambda get-function-configuration' "$work/calls.log" | grep -vc -- '--function-name from-terraform --qualifier live')"
 run "waits for the approval request function too" 0 'waiting for approval-from-terraform:live to become Active: Pending' env -u LIVE_FUNCTIONS FAKE_TERRAFORM_WORKER=worker-from-terraform FAKE_TERRAFORM_APPROVAL=approval-from-terraform FAKE_AWS_PENDING_POLLS=1 FAKE_AWS_PENDING_FUNCTION=approval-from-terraform "$se" -p 0.05
@@ -189,7 +198,7 @@ run "stop-executions: stops every running execution" 0 '2 running executions of 
 check "... each one with Stack.Destroyed" "stop-execution --execution-arn $ex2 --error Stack.Destroyed" "$(cat "$work/calls.log")"
 check "... in the stack's region" "--region eu-west-1 stepfunctions list-executions --state-machine-arn $sm --status-filter RUNNING" "$(cat "$work/calls.log")"
 run "stop-executions: none running" 0 '0 running executions of .* stopped' "$sx" --state-machine-arn "$sm"
-if grep -q stop-execution "$work/calls.log"; then not_ok "... and nothing is stopped" "$(cat "$work/calls.log")"; else ok "... and nothing is stopped"; fi
+refute "... and nothing is stopped" stop-execution "$(cat "$work/calls.log")"
 run "stop-executions: one that cannot be stopped is a warning, not a failed destroy" 0 'warning: 1 executions could not be stopped' env FAKE_AWS_RUNNING_EXECUTIONS="$ex1 $ex2" FAKE_AWS_STOP_FAILS="$ex1" "$sx" --state-machine-arn "$sm"
 check "... the other one is stopped" "stopped $ex2" "$LAST_OUTPUT"
 run "stop-executions: no permission to list: a warning with what to do by hand" 0 'stop them by hand \(aws stepfunctions list-executions' env FAKE_AWS_LIST_FAILS=1 "$sx" --state-machine-arn "$sm"
