@@ -338,7 +338,7 @@ class LambdaLoggingConfigNotReturned(Workaround):
     ApplicationLogLevel and SystemLogLevel, INFO unless set); without one, Text and the default
     group /aws/lambda/<name>
     (https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html,
-    https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html).
+    https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html: "The default application log level ... is INFO", "By default, Lambda sets the system log level to INFO").
     """
 
     @staticmethod

@@ -35,7 +35,7 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1}, read_timeout=30)
 
 
 class Emulator:
-    """A launcher process; `endpoint` once it printed its ready line."""
+    """A launcher process; `endpoint` once ready() read its ready line."""
 
     def __init__(self, *args):
         self.process = subprocess.Popen(
@@ -44,42 +44,60 @@ class Emulator:
             stderr=None if os.environ.get("REHEARSE_DEBUG") else subprocess.DEVNULL,
             text=True,
         )
+        self.endpoint = None
+        self.clients = {}
+
+    def ready(self):
         line = self.process.stdout.readline()  # blocks until the server is up and configured
         if not line.startswith("ready "):
             self.stop()
             raise RuntimeError(f"the launcher did not start: {line!r}")
         self.endpoint = line.split()[1]
+        return self
 
     def client(self, service):
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=NO_RETRIES,
-        )
+        if service not in self.clients:  # a client costs a tenth of a second to make
+            self.clients[service] = boto3.client(
+                service,
+                endpoint_url=self.endpoint,
+                region_name=REGION,
+                aws_access_key_id="test",
+                aws_secret_access_key="test",
+                config=NO_RETRIES,
+            )
+        return self.clients[service]
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
         self.process.stdout.close()
 
 
-STOCK = None
-FIXED = None
+# moto as installed; moto with every workaround; and, for two defects of executions (stock moto
+# cannot start a second execution at all), moto with every workaround but those two.
+STOCK = FIXED = EXECUTIONS_AS_STOCK = None
+EXECUTION_DEFECTS = ("UnnamedExecutionArnEndsInNone", "SendTaskFailureDropsCause")
 
 
 def setUpModule():
-    global STOCK, FIXED
+    global STOCK, FIXED, EXECUTIONS_AS_STOCK
     if boto3 is None:
         raise unittest.SkipTest("moto (and boto3) not installed: python3 -m pip install 'moto[server]==5.2.1'")
+    # Started together, so their start-up (a few seconds each) overlaps.
     STOCK = Emulator("--stock")
     FIXED = Emulator()
+    EXECUTIONS_AS_STOCK = Emulator(*(arg for name in EXECUTION_DEFECTS for arg in ("--without", name)))
+    try:
+        for emulator in (STOCK, FIXED, EXECUTIONS_AS_STOCK):
+            emulator.ready()
+    except BaseException:
+        tearDownModule()  # unittest skips it when setUpModule fails
+        raise
 
 
 def tearDownModule():
-    for emulator in (STOCK, FIXED):
+    for emulator in (STOCK, FIXED, EXECUTIONS_AS_STOCK):
         if emulator is not None:
             emulator.stop()
 
@@ -151,14 +169,9 @@ class StepFunctionsTest(unittest.TestCase):
             wait_for(lambda arn=arn: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED")
 
     def test_UnnamedExecutionArnEndsInNone(self):
-        # Stock moto cannot start a second execution at all: this defect shows with every other
-        # workaround in place.
-        without = Emulator("--without", "UnnamedExecutionArnEndsInNone")
-        try:
-            arn = without.client("stepfunctions").start_execution(stateMachineArn=create_state_machine(without))["executionArn"]
-            self.assertTrue(arn.endswith(":None"), arn)
-        finally:
-            without.stop()
+        sfn = EXECUTIONS_AS_STOCK.client("stepfunctions")
+        arn = sfn.start_execution(stateMachineArn=create_state_machine(EXECUTIONS_AS_STOCK))["executionArn"]
+        self.assertTrue(arn.endswith(":None"), arn)
 
         sfn = FIXED.client("stepfunctions")
         machine = create_state_machine(FIXED)
@@ -192,11 +205,7 @@ class StepFunctionsTest(unittest.TestCase):
             sfn.send_task_failure(taskToken=token, error="Worker.Rejected", cause="the order is on hold")
             return wait_for(lambda: (lambda d: d if d["status"] == "FAILED" else None)(sfn.describe_execution(executionArn=arn)))
 
-        without = Emulator("--without", "SendTaskFailureDropsCause")  # stock moto starts one execution only
-        try:
-            stock = failed_execution(without)
-        finally:
-            without.stop()
+        stock = failed_execution(EXECUTIONS_AS_STOCK)
         self.assertEqual("Worker.Rejected", stock["error"])
         self.assertNotEqual("the order is on hold", stock.get("cause"))
 
@@ -371,6 +380,18 @@ class LauncherTest(unittest.TestCase):
         )
         self.assertEqual(2, result.returncode)
         self.assertIn("NoSuchDefect", result.stderr)
+
+
+    def test_without_moto_it_says_how_to_install_it_and_exits_3(self):
+        # -S: no site-packages, so moto is not importable, as on a machine without it.
+        result = subprocess.run(
+            [sys.executable, "-S", os.path.join(HERE, "moto_launcher.py")],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        self.assertEqual(moto_launcher.MOTO_MISSING_EXIT, result.returncode)
+        self.assertIn("pip install 'moto[server]==5.2.1'", result.stderr)
 
 
 if __name__ == "__main__":
