@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Builds the worker jar twice, from clean copies of lambda/ at two different paths, and checks that
-# both jars have the same SHA-256. Terraform publishes a new Lambda version (and SnapStart takes a
-# new snapshot) whenever the jar's hash changes, so an unchanged source must give an unchanged jar.
+# Builds the function jars twice, from clean copies of the Maven reactor at two different paths, and
+# checks that each jar has the same SHA-256 both times. Terraform publishes a new Lambda version (and
+# SnapStart takes a new snapshot) whenever a jar's hash changes, so an unchanged source must give an
+# unchanged jar.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: scripts/check-reproducible-jar.sh [-h] [--keep]
 
-Copies lambda/ (without target/) into two temporary directories, runs
-`mvnw -B -q -DskipTests package` in each, one after the other, and compares the SHA-256 of the two
-target/callback-worker.jar files. The second build reuses the Maven repository the first one
-filled (~/.m2); nothing else is shared.
+Copies the Maven reactor (pom.xml, mvnw, .mvn, lambda/; no target/) into two temporary directories,
+builds the function modules with `mvnw -B -q -DskipTests package` in each, one after the other, and
+compares the SHA-256 of each jar of the two builds: lambda/worker/target/callback-worker.jar and
+lambda/approval/target/callback-approval.jar. The second build reuses the Maven repository the first
+one filled (~/.m2); nothing else is shared.
   --keep   keep the temporary directories (their paths are printed) to compare the jars yourself
 
 Exit code 0 when the jars are identical, 1 when they differ or a build fails, 2 on a usage error.
@@ -48,12 +50,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The deployed jars, relative to the reactor.
+jars=(lambda/worker/target/callback-worker.jar lambda/approval/target/callback-approval.jar)
+
 build() {
-  local name="$1" dir="$work/$1/lambda" started=$SECONDS
+  local name="$1" dir="$work/$1" started=$SECONDS
   mkdir -p "$dir"
-  tar -C "$root/lambda" --exclude=./target -cf - . | tar -C "$dir" -xf -
+  tar -C "$root" --exclude='lambda/*/target' -cf - pom.xml mvnw .mvn lambda | tar -C "$dir" -xf -
   echo "check-reproducible-jar: build $name in $dir ..."
-  if ! "$dir/mvnw" -B -q -f "$dir/pom.xml" -DskipTests package > "$work/$name.log" 2>&1; then
+  if ! "$dir/mvnw" -B -q -f "$dir/pom.xml" -DskipTests package -pl lambda/worker,lambda/approval -am \
+      > "$work/$name.log" 2>&1; then
     echo "check-reproducible-jar: build $name failed; its output:" >&2
     cat "$work/$name.log" >&2
     exit 1
@@ -64,13 +70,20 @@ build() {
 build first
 build second
 
-first_sum="$(sha256sum "$work/first/lambda/target/callback-worker.jar" | cut -d' ' -f1)"
-second_sum="$(sha256sum "$work/second/lambda/target/callback-worker.jar" | cut -d' ' -f1)"
-echo "check-reproducible-jar: first  $first_sum"
-echo "check-reproducible-jar: second $second_sum"
-if [ "$first_sum" != "$second_sum" ]; then
-  echo "check-reproducible-jar: FAILED: two builds of the same sources gave different jars" >&2
+failed=0
+for jar in "${jars[@]}"; do
+  first_sum="$(sha256sum "$work/first/$jar" | cut -d' ' -f1)"
+  second_sum="$(sha256sum "$work/second/$jar" | cut -d' ' -f1)"
+  echo "check-reproducible-jar: $jar"
+  echo "  first  $first_sum"
+  echo "  second $second_sum"
+  if [ "$first_sum" != "$second_sum" ]; then
+    echo "check-reproducible-jar: FAILED: two builds of the same sources gave different $jar" >&2
+    failed=1
+  fi
+done
+if [ "$failed" -ne 0 ]; then
   echo "  (run with --keep, then compare: unzip -lv on both jars shows which entries differ)" >&2
   exit 1
 fi
-echo "check-reproducible-jar: OK: the jar is reproducible"
+echo "check-reproducible-jar: OK: both jars are reproducible"

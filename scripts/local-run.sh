@@ -29,7 +29,7 @@ Try the human approval: start an execution with the input
 e-mail, approve or reject; describe-execution then shows the decision at $.approval (or
 Approval.Rejected). --demo-input '{"mode":"approval","summary":"..."}' makes that the demo run.
 The full list: scripts/local-run.sh --help-all
-Needs: a JDK 21 or newer (JAVA_HOME, or java on PATH). Nothing else: Maven comes with lambda/mvnw.
+Needs: a JDK 21 or newer (JAVA_HOME, or java on PATH). Nothing else: Maven comes with ./mvnw.
 USAGE
 }
 
@@ -42,7 +42,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib/java.sh
 source "$root/scripts/lib/java.sh"
 require_java21
-mvnw="$root/lambda/mvnw"
+mvnw="$root/mvnw"
 # Pekko (inside ElasticMQ) uses sun.misc.Unsafe too, and DynamoDB Local loads sqlite4java's native library;
 # allow both quietly in the stack's own JVM.
 unsafe_flag=()
@@ -53,23 +53,20 @@ if (( JAVA_MAJOR >= 23 )); then
   unsafe_flag+=(--sun-misc-unsafe-memory-access=allow)
 fi
 
-# Rebuilds when the output is missing or any input is newer than it.
-stale() {
-  local output="$1"; shift
-  [[ ! -e "$output" ]] && return 0
-  [[ -n "$(find "$@" -newer "$output" -type f -print -quit)" ]]
+# Builds the function jars and the stack (./mvnw package, tests skipped) when their sources changed since
+# the last build here, judged by content, not timestamps: a file moved with git keeps its old time.
+inputs_hash() {
+  (cd "$root" && find pom.xml .mvn lambda local \( -name target -prune \) -o -type f -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
-
-worker_jar="$root/lambda/target/callback-worker.jar"
-if stale "$worker_jar" "$root/lambda/pom.xml" "$root/lambda/src/main"; then
-  echo "[local-run] building the worker jar (lambda/target/callback-worker.jar)..."
-  "$mvnw" -q -f "$root/lambda/pom.xml" package -DskipTests
-fi
-
+stamp="$root/local/target/build-inputs.sha256"
 classpath_file="$root/local/target/runtime-classpath.txt"
-if stale "$classpath_file" "$root/local/pom.xml" "$root/local/src/main"; then
-  echo "[local-run] building the local stack (local/)..."
-  "$mvnw" -q -f "$root/local/pom.xml" package -DskipTests
+current="$(inputs_hash)"
+if [[ ! -f "$classpath_file" || ! -f "$root/lambda/worker/target/callback-worker.jar" \
+      || ! -f "$root/lambda/approval/target/callback-approval.jar" || "$(cat "$stamp" 2>/dev/null)" != "$current" ]]; then
+  echo "[local-run] building the function jars and the local stack (./mvnw package, tests skipped)..."
+  "$mvnw" -q -B -f "$root/pom.xml" package -DskipTests -pl '!examples/order-processor'
+  echo "$current" > "$stamp"
 fi
 
 main_class=io.sfncallback.local.LocalStackMain

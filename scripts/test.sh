@@ -7,20 +7,21 @@ usage() {
 Usage: scripts/test.sh [-h]
 
 Runs, in order, and stops at the first failure:
-  1. worker      lambda/: unit, wire-level (WireMock), queue (ElasticMQ), DynamoDB Local and
-                 bad-input tests of the worker and the approval handlers; builds the jar
-     jar         scripts/check-reproducible-jar.sh: two clean builds give the same jar (SHA-256)
-  2. local stack local/: interpreter, endpoint and parity tests, end-to-end tests through the whole
-                 loop and the approval loop (headless Chromium), 1000 concurrent executions
-  3. infra       scripts/check-infra.sh: terraform fmt, init, validate and test (tests/), the ASL
+  1. java        ./mvnw verify, the whole Maven reactor: lambda/core, lambda/worker, lambda/approval
+                 (unit, wire-level (WireMock), queue (ElasticMQ), DynamoDB Local and bad-input tests;
+                 each function's jar), examples/order-processor (a processor in a project of its own),
+                 local/ (interpreter, endpoint and parity tests, end-to-end tests through the whole
+                 loop and the approval loop (headless Chromium), 1000 concurrent executions)
+     jars        scripts/check-reproducible-jar.sh: two clean builds give the same jars (SHA-256)
+  2. infra       scripts/check-infra.sh: terraform fmt, init, validate and test (tests/), the ASL
                  validators, IAM against the Java source, destroy order, planted errors
-  4. scripts     scripts/tests/run.sh: bash -n, shellcheck, the deploy scripts against a fake AWS CLI
-  5. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
+  3. scripts     scripts/tests/run.sh: bash -n, shellcheck, the deploy scripts against a fake AWS CLI
+  4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
                  then scripts/smoke-test.sh against it
 
 Needs: a JDK >= 21, Terraform >= 1.7, Node.js >= 20 with npm, python3, the AWS CLI v2 (Debian/Ubuntu:
 sudo apt-get install awscli) and, for the browser tests, chromium and chromium-driver (.ci/run
-installs what is missing). Maven comes with lambda/mvnw. Without internet, TF_PROVIDER_MIRROR names a
+installs what is missing). Maven comes with ./mvnw. Without internet, TF_PROVIDER_MIRROR names a
 local Terraform provider mirror (.ci/run finds /opt/tf-plugins).
 USAGE
 }
@@ -61,9 +62,8 @@ step() {
   summary+=("$(printf '%-12s %4ds' "$name" $((SECONDS - t0)))")
 }
 
-step "worker" lambda/mvnw -B -q -f lambda/pom.xml verify
-step "jar" scripts/check-reproducible-jar.sh
-step "local stack" lambda/mvnw -B -q -f local/pom.xml verify
+step "java" ./mvnw -B -q verify
+step "jars" scripts/check-reproducible-jar.sh
 step "infra" scripts/check-infra.sh
 step "scripts" scripts/tests/run.sh
 step "AWS CLI" scripts/e2e-cli.sh

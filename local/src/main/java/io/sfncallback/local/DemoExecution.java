@@ -33,8 +33,8 @@ final class DemoExecution {
             if (System.currentTimeMillis() - lastNote >= 5000) {
                 lastNote = System.currentTimeMillis();
                 String name = executionArn.substring(executionArn.lastIndexOf(':') + 1);
-                boolean awaitsApproval = stack.approval().outbox().messages().stream()
-                        .anyMatch(message -> message.body().contains("Execution: " + name + "\n"));
+                boolean awaitsApproval = stack.approvalLoop().map(approval -> approval.outbox().messages().stream()
+                        .anyMatch(message -> message.body().contains("Execution: " + name + "\n"))).orElse(false);
                 progress.accept("demo execution still running after " + (lastNote - waitingSince) / 1000 + " s"
                         + (awaitsApproval ? ": it waits for a decision; open " + stack.outboxUrl()
                         + " and click the link" : ""));

@@ -1,15 +1,14 @@
 package io.sfncallback.local;
 
-import io.sfncallback.local.api.Arns;
-import io.sfncallback.local.approval.LocalApproval;
 import io.sfncallback.local.api.ApiException;
-import io.sfncallback.local.api.CallbackLedger;
+import io.sfncallback.local.api.Arns;
 import io.sfncallback.local.api.SfnApi;
 import io.sfncallback.local.api.SfnHttpServer;
 import io.sfncallback.local.api.StateMachines;
+import io.sfncallback.local.approval.LocalApproval;
+import io.sfncallback.local.asl.DefinitionAssembler;
 import io.sfncallback.local.asl.DefinitionParser;
 import io.sfncallback.local.asl.InvalidDefinitionException;
-import io.sfncallback.local.asl.TemplateRenderer;
 import io.sfncallback.local.config.LocalStackConfig;
 import io.sfncallback.local.engine.ExecutionEngine;
 import io.sfncallback.local.engine.SqsMessageSender;
@@ -22,6 +21,7 @@ import io.sfncallback.local.functions.LocalFunction;
 import io.sfncallback.local.functions.LocalFunctions;
 import io.sfncallback.local.sqs.EmbeddedSqs;
 import io.sfncallback.local.sqs.Queues;
+import io.sfncallback.testkit.CallbackLedger;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,6 +30,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -111,12 +112,17 @@ public final class LocalStack implements AutoCloseable {
         sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
                 new SfnApi(arns, stateMachines, engine, ledger)));
 
-        approval = own(LocalApproval.start(config, sfnServer.endpoint(), workerLog,
-                line -> workerLog.line("INFO", line), progress));
-        functions.register(config.approvalRequestFunctionName(), approval.requestFunction());
-        progress.accept("approval e-mails go to the outbox " + approval.outboxUrl() + " (approvers: "
-                + (config.approverEmails().isEmpty() ? "none, so a run asking for approval fails with Approval.NoApprovers"
-                : String.join(", ", config.approverEmails())) + ")");
+        if (config.approvalEnabled()) {
+            approval = own(LocalApproval.start(config, sfnServer.endpoint(), workerLog,
+                    line -> workerLog.line("INFO", line), progress));
+            functions.register(config.approvalRequestFunctionName(), approval.requestFunction());
+            progress.accept("approval e-mails go to the outbox " + approval.outboxUrl() + " (approvers: "
+                    + (config.approverEmails().isEmpty() ? "none, so a run asking for approval fails with Approval.NoApprovers"
+                    : String.join(", ", config.approverEmails())) + ")");
+        } else {
+            progress.accept("approval is off (approval_enabled = false, Terraform's default): no approval states, "
+                    + "functions or pages; --approval-enabled true turns it on");
+        }
 
         StateMachine machine = createProjectStateMachine();
         stateMachineArn = machine.arn();
@@ -142,6 +148,8 @@ public final class LocalStack implements AutoCloseable {
 
     private StateMachine createProjectStateMachine() throws IOException, InvalidDefinitionException, ApiException {
         String template = Files.readString(config.definitionTemplate());
+        Optional<String> approvalStates = config.approvalEnabled()
+                ? Optional.of(Files.readString(config.approvalStatesTemplate())) : Optional.empty();
         Map<String, String> variables = Map.of(
                 "partition", "aws",
                 "queue_url", queues.tasksQueueUrl(),
@@ -149,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
                 "timeout_seconds", Integer.toString(config.taskTimeoutSeconds()),
                 "approval_function_arn", approvalFunctionArn(),
                 "approval_timeout_seconds", Integer.toString(config.approvalTimeoutSeconds()));
-        String definition = new TemplateRenderer().render(template, variables);
+        String definition = new DefinitionAssembler().assemble(template, approvalStates, variables);
         String roleArn = "arn:aws:iam::" + config.accountId() + ":role/" + config.namePrefix() + "-states-"
                 + config.region();
         return stateMachines.create(config.stateMachineName(), definition, roleArn);
@@ -169,7 +177,8 @@ public final class LocalStack implements AutoCloseable {
         environment.put("RETRY_DELAY_SECONDS", Integer.toString(config.retryDelaySeconds()));
         environment.put("TASKS_QUEUE_URL", queues.tasksQueueUrl());
         environment.put("MAX_CONCURRENT_RECORDS", Integer.toString(config.maxConcurrentRecords()));
-        environment.put("PROCESSOR_CLASS", "io.sfncallback.worker.processor.DemoProcessor");
+        environment.put("PROCESSOR_CLASS", config.processorClass());
+        environment.put("APPROVAL_ENABLED", Boolean.toString(config.approvalEnabled()));
         environment.put("AWS_LAMBDA_LOG_LEVEL", config.lambdaLogLevel());
         environment.put("AWS_LAMBDA_FUNCTION_NAME", config.functionName());
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -240,19 +249,27 @@ public final class LocalStack implements AutoCloseable {
         return mapping;
     }
 
-    /** The approval loop: its outbox, endpoint, store and topic. */
+    /** The approval loop (its outbox, endpoint, store and topic), when approval is on. */
+    public Optional<LocalApproval> approvalLoop() {
+        return Optional.ofNullable(approval);
+    }
+
+    /** The approval loop: its outbox, endpoint, store and topic; only with approval on. */
     public LocalApproval approval() {
+        if (approval == null) {
+            throw new IllegalStateException("approval is off in this stack (--approval-enabled true turns it on)");
+        }
         return approval;
     }
 
     /** The outbox page: every approval e-mail the stack "sent", with its links. */
     public String outboxUrl() {
-        return approval.outboxUrl();
+        return approval().outboxUrl();
     }
 
     /** The base of the approval links and the page's origin. */
     public String approvalEndpoint() {
-        return approval.approvalEndpoint();
+        return approval().approvalEndpoint();
     }
 
     /** Registers a function that lambda:invoke.waitForTaskToken tasks can call by name or ARN. */

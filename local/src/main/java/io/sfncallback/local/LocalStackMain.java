@@ -99,12 +99,15 @@ public final class LocalStackMain {
         ready.addProperty("queueUrl", stack.queues().tasksQueueUrl());
         ready.addProperty("dlqUrl", stack.queues().deadLetterQueueUrl());
         ready.addProperty("region", stack.config().region());
-        ready.addProperty("outboxUrl", stack.outboxUrl());
-        ready.addProperty("approvalEndpoint", stack.approvalEndpoint());
-        ready.addProperty("approvalFunctionArn", stack.approvalFunctionArn());
-        ready.addProperty("approvalTopicArn", stack.approval().topicArn());
-        ready.addProperty("dynamoDbEndpoint", stack.approval().dynamoDbEndpoint());
-        ready.addProperty("snsEndpoint", stack.approval().snsEndpoint());
+        ready.addProperty("approvalEnabled", stack.config().approvalEnabled());
+        stack.approvalLoop().ifPresent(approval -> {
+            ready.addProperty("outboxUrl", approval.outboxUrl());
+            ready.addProperty("approvalEndpoint", approval.approvalEndpoint());
+            ready.addProperty("approvalFunctionArn", stack.approvalFunctionArn());
+            ready.addProperty("approvalTopicArn", approval.topicArn());
+            ready.addProperty("dynamoDbEndpoint", approval.dynamoDbEndpoint());
+            ready.addProperty("snsEndpoint", approval.snsEndpoint());
+        });
         Path absolute = file.toAbsolutePath();
         Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
         Files.writeString(temporary, Json.write(ready) + "\n");
@@ -119,10 +122,12 @@ public final class LocalStackMain {
         System.out.println("  state machine           : " + stack.stateMachineArn());
         System.out.println("  tasks queue             : " + stack.queues().tasksQueueUrl());
         System.out.println("  dead-letter queue       : " + stack.queues().deadLetterQueueUrl());
-        System.out.println("  approval e-mails outbox : " + stack.outboxUrl());
-        System.out.println("  approval endpoint       : " + stack.approvalEndpoint() + "/approvals/{link}");
-        System.out.println("  approvals table         : " + stack.config().approvalsTableName() + " (DynamoDB Local, "
-                + stack.approval().dynamoDbEndpoint() + ")");
+        stack.approvalLoop().ifPresentOrElse(approval -> {
+            System.out.println("  approval e-mails outbox : " + approval.outboxUrl());
+            System.out.println("  approval endpoint       : " + approval.approvalEndpoint() + "/approvals/{link}");
+            System.out.println("  approvals table         : " + stack.config().approvalsTableName() + " (DynamoDB Local, "
+                    + approval.dynamoDbEndpoint() + ")");
+        }, () -> System.out.println("  approval                : off (--approval-enabled true turns it on)"));
         System.out.println();
     }
 
@@ -146,18 +151,24 @@ public final class LocalStackMain {
                 Other demo inputs: {"mode":"reject"}, {"mode":"crash"}, {"mode":"hang","seconds":90},
                 {"mode":"retry","succeedOnAttempt":2}: see docs/reference.md.
 
-                Human approval: start a run that asks for it, open the outbox, click the link, approve or reject:
-
-                  %s start-execution --state-machine-arn %s \
-                    --input '{"mode":"approval","summary":"Order 42: 3 laptops for EUR 4,200, requested by Sam"}'
-                  open %s   (one e-mail per approver: %s)
-                  %s describe-execution --execution-arn <executionArn>   (RUNNING until someone decides;
-                    then SUCCEEDED with the decision at $.approval, or FAILED with Approval.Rejected;
-                    Approval.Expired after %d s without a decision)
                 """.formatted(which, stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
-                stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl(), sfn, stack.stateMachineArn(),
-                stack.outboxUrl(), stack.config().approverEmails().isEmpty() ? "none configured, so the run fails"
-                        + " at once with Approval.NoApprovers" : String.join(", ", stack.config().approverEmails()),
-                sfn, stack.config().approvalTimeoutSeconds()));
+                stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl()));
+        stack.approvalLoop().ifPresentOrElse(approval -> System.out.println("""
+                        Human approval: start a run that asks for it, open the outbox, click the link, approve or reject:
+
+                          %s start-execution --state-machine-arn %s \
+                            --input '{"mode":"approval","summary":"Order 42: 3 laptops for EUR 4,200, requested by Sam"}'
+                          open %s   (one e-mail per approver: %s)
+                          %s describe-execution --execution-arn <executionArn>   (RUNNING until someone decides;
+                            then SUCCEEDED with the decision at $.approval, or FAILED with Approval.Rejected;
+                            Approval.Expired after %d s without a decision)
+                        """.formatted(sfn, stack.stateMachineArn(), approval.outboxUrl(),
+                        stack.config().approverEmails().isEmpty() ? "none configured, so the run fails"
+                                + " at once with Approval.NoApprovers" : String.join(", ", stack.config().approverEmails()),
+                        sfn, stack.config().approvalTimeoutSeconds())),
+                () -> System.out.println("""
+                        Human approval is off (Terraform's approval_enabled = false): a run whose processor asks for
+                        approval fails at once with Approval.NotEnabled. Restart with --approval-enabled true to try it.
+                        """));
     }
 }

@@ -9,6 +9,7 @@ import io.sfncallback.local.engine.ExecutionEngine;
 import io.sfncallback.local.engine.HistoryEvent;
 import io.sfncallback.local.engine.StateMachine;
 import io.sfncallback.local.json.Json;
+import io.sfncallback.testkit.CallbackLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.sfncallback.local.approval;
 
+import io.sfncallback.local.config.LocalStackConfig;
 import io.sfncallback.local.esm.FunctionSettings;
 import io.sfncallback.local.esm.LambdaContexts;
 import io.sfncallback.local.esm.LogSink;
@@ -46,7 +47,7 @@ final class JarFunction implements AutoCloseable {
     JarFunction(FunctionSettings settings, int maxEnvironments, LogSink log) throws IOException {
         if (!Files.isRegularFile(settings.jar())) {
             throw new IOException("the function jar was not found: " + settings.jar()
-                    + " (build it with: lambda/mvnw -q -f lambda/pom.xml package -DskipTests)");
+                    + " (build it with: " + LocalStackConfig.BUILD_COMMAND + ")");
         }
         this.settings = settings;
         this.environments = new Semaphore(maxEnvironments, true);
@@ -58,8 +59,7 @@ final class JarFunction implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             loader.close();
             throw new IOException("the jar " + settings.jar() + " has no class " + e.getMessage()
-                    + " (a jar built before the approval handlers? rebuild it with: lambda/mvnw -q -f lambda/pom.xml"
-                    + " package -DskipTests)", e);
+                    + " (rebuild it with: " + LocalStackConfig.BUILD_COMMAND + ")", e);
         }
     }
 

@@ -6,6 +6,7 @@ import io.sfncallback.local.esm.FunctionSettings;
 import io.sfncallback.local.esm.LogSink;
 import io.sfncallback.local.functions.LocalFunction;
 import io.sfncallback.local.json.Json;
+import io.sfncallback.testkit.DynamoDbLocal;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -30,7 +31,7 @@ public final class LocalApproval implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Outbox outbox = new Outbox();
-    private LocalDynamoDb dynamoDb;
+    private DynamoDbLocal dynamoDb;
     private LocalSns sns;
     private ApprovalHttpServer http;
     private ApprovalRequestFunction requestFunction;
@@ -62,7 +63,7 @@ public final class LocalApproval implements AutoCloseable {
             Consumer<String> serverLog, Consumer<String> progress) throws Exception {
         Clock clock = Clock.systemUTC();
         progress.accept("starting DynamoDB Local (in memory) with the table " + config.approvalsTableName());
-        dynamoDb = own(LocalDynamoDb.start(config.host(), config.region()));
+        dynamoDb = own(DynamoDbLocal.start(config.host(), config.region()));
         dynamoDb.createApprovalsTable(config.approvalsTableName());
         topicArn = "arn:aws:sns:" + config.region() + ":" + config.accountId() + ":" + config.approvalTopicName();
         sns = own(LocalSns.start(config.host(), 0, Set.of(topicArn), outbox, clock,
@@ -97,7 +98,7 @@ public final class LocalApproval implements AutoCloseable {
                 ApprovalPageFunction.HANDLER_CLASS, pageEnvironment, functionLog));
 
         progress.accept("initialising the approval functions " + config.approvalRequestFunctionName() + " and "
-                + config.approvalPageFunctionName() + " from " + config.workerJar());
+                + config.approvalPageFunctionName() + " from " + config.approvalJar());
         for (JarFunction function : new JarFunction[] {request, page}) {
             try {
                 function.warmUp();
@@ -116,7 +117,7 @@ public final class LocalApproval implements AutoCloseable {
         lambda.put("AWS_LAMBDA_FUNCTION_NAME", name);
         lambda.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         lambda.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(config.lambdaMemoryMb()));
-        return new JarFunction(new FunctionSettings(config.workerJar(), handlerClass, name, lambda,
+        return new JarFunction(new FunctionSettings(config.approvalJar(), handlerClass, name, lambda,
                 FUNCTION_TIMEOUT_SECONDS, config.lambdaMemoryMb(), config.region(), config.accountId()),
                 MAX_ENVIRONMENTS, log);
     }

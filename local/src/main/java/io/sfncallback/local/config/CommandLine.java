@@ -28,8 +28,10 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
             What it runs:
               --name-prefix NAME            Terraform's name_prefix (default from terraform-defaults.json)
               --definition PATH             state machine template (default statemachine.asl.json)
-              --worker-jar PATH             the worker's shaded jar (default lambda/target/callback-worker.jar)
+              --worker-jar PATH             the worker's shaded jar (default %s)
               --handler-class NAME          the handler class (default %s)
+              --processor-class NAME        the worker's TaskProcessor (processor_class; default %s)
+              --approval-jar PATH           the approval functions' shaded jar (default %s)
               --worker-env KEY=VALUE        extra environment variable for the worker (repeatable)
             Timings and sizes (Terraform variable names; defaults from terraform-defaults.json):
               --max-receive-count N         --lambda-timeout-seconds N    --lambda-memory-mb N
@@ -37,6 +39,8 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
               --max-concurrent-records N    --task-heartbeat-seconds N    --task-timeout-seconds N
               --heartbeat-interval-seconds N --retry-delay-seconds N
               --message-retention-seconds N --dlq-message-retention-seconds N
+              --approval-enabled true|false the human-approval states, functions and pages (approval_enabled;
+                                            default false, as Terraform's)
               --approval-timeout-seconds N  how long an approval waits for a decision (approval_timeout_seconds)
               --approver-emails A,B         approvers, comma-separated (default %s; Terraform's default is none,
                                             and '' shows it: a run asking for approval fails with Approval.NoApprovers)
@@ -45,7 +49,8 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
               --poll-wait-seconds N         long-poll wait of the event source mapping (default 2)
               -h, --help                    this help
             """.formatted(DEFAULT_DEMO_INPUT, LocalStackConfig.DEFAULT_SFN_PORT, LocalStackConfig.DEFAULT_SQS_PORT,
-            LocalStackConfig.DEFAULT_APPROVAL_PORT, LocalStackConfig.DEFAULT_REGION, LocalStackConfig.HANDLER_CLASS,
+            LocalStackConfig.DEFAULT_APPROVAL_PORT, LocalStackConfig.DEFAULT_REGION, LocalStackConfig.WORKER_JAR,
+            LocalStackConfig.HANDLER_CLASS, LocalStackConfig.DEMO_PROCESSOR, LocalStackConfig.APPROVAL_JAR,
             String.join(",", LocalStackConfig.DEFAULT_LOCAL_APPROVERS));
 
     public static CommandLine parse(List<String> args, TerraformDefaults defaults, Path repoRoot) {
@@ -73,12 +78,15 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
                         case "--sqs-port" -> config.sqsPort = integer(flag, value);
                         case "--approval-port" -> config.approvalPort = integer(flag, value);
                         case "--approval-timeout-seconds" -> config.approvalTimeoutSeconds = integer(flag, value);
+                        case "--approval-enabled" -> config.approvalEnabled = bool(flag, value);
                         case "--approver-emails" -> config.approverEmails = addresses(value);
                         case "--region" -> config.region = value;
                         case "--name-prefix" -> config.namePrefix = value;
                         case "--definition" -> config.definitionTemplate = Path.of(value);
                         case "--worker-jar" -> config.workerJar = Path.of(value);
                         case "--handler-class" -> config.handlerClass = value;
+                        case "--approval-jar" -> config.approvalJar = Path.of(value);
+                        case "--processor-class" -> config.processorClass = value;
                         case "--worker-env" -> {
                             int equals = value.indexOf('=');
                             if (equals < 1) {
@@ -125,6 +133,14 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
             addresses.add(address.trim());
         }
         return addresses;
+    }
+
+    private static boolean bool(String flag, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(flag + " needs true or false, not '" + value + "'");
+        };
     }
 
     private static int integer(String flag, String value) {

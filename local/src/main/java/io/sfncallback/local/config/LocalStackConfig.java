@@ -11,12 +11,13 @@ import java.util.Map;
  */
 public record LocalStackConfig(
         String host, int sfnPort, int sqsPort, String region, String accountId, String namePrefix,
-        Path definitionTemplate, Path workerJar, String handlerClass,
+        Path definitionTemplate, Path workerJar, String handlerClass, String processorClass, Path approvalJar,
         int maxReceiveCount, int messageRetentionSeconds, int dlqMessageRetentionSeconds, int lambdaTimeoutSeconds, int lambdaMemoryMb, String lambdaLogLevel,
         int batchSize, int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords,
         int taskHeartbeatSeconds, int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds,
         Integer visibilityTimeoutOverride, int pollWaitSeconds, Map<String, String> extraWorkerEnvironment,
-        int approvalPort, int approvalTimeoutSeconds, List<String> approverEmails) {
+        boolean approvalEnabled, Path approvalStatesTemplate, int approvalPort, int approvalTimeoutSeconds,
+        List<String> approverEmails) {
 
     public static final String LOCALHOST = "127.0.0.1";
     public static final int DEFAULT_SFN_PORT = 8083;
@@ -25,6 +26,16 @@ public record LocalStackConfig(
     /** The account id AWS documentation uses in examples; nothing here is a real account. */
     public static final String LOCAL_ACCOUNT_ID = "123456789012";
     public static final String HANDLER_CLASS = "io.sfncallback.worker.CallbackHandler";
+    /** Terraform's processor_class default: the demo processor in the project's worker jar. */
+    public static final String DEMO_PROCESSOR = "io.sfncallback.worker.processor.DemoProcessor";
+    /** The worker's deployment package, as the reactor builds it (relative to the checkout). */
+    public static final String WORKER_JAR = "lambda/worker/target/callback-worker.jar";
+    /** The approval functions' deployment package, as the reactor builds it (relative to the checkout). */
+    public static final String APPROVAL_JAR = "lambda/approval/target/callback-approval.jar";
+    /** The approval states Terraform adds to the definition with approval_enabled (relative to the checkout). */
+    public static final String APPROVAL_STATES = "modules/approval/states.asl.json";
+    /** How to build the jars, for the messages that say one is missing. */
+    public static final String BUILD_COMMAND = "./mvnw -q package -DskipTests";
     /** The approval page and outbox port (APPROVAL_PAGE_ORIGIN's example in docs/approval.md). */
     public static final int DEFAULT_APPROVAL_PORT = 8085;
     /**
@@ -97,6 +108,8 @@ public record LocalStackConfig(
         builder.definitionTemplate = definitionTemplate;
         builder.workerJar = workerJar;
         builder.handlerClass = handlerClass;
+        builder.processorClass = processorClass;
+        builder.approvalJar = approvalJar;
         builder.maxReceiveCount = maxReceiveCount;
         builder.messageRetentionSeconds = messageRetentionSeconds;
         builder.dlqMessageRetentionSeconds = dlqMessageRetentionSeconds;
@@ -114,6 +127,8 @@ public record LocalStackConfig(
         builder.visibilityTimeoutOverride = visibilityTimeoutOverride;
         builder.pollWaitSeconds = pollWaitSeconds;
         builder.extraWorkerEnvironment.putAll(extraWorkerEnvironment);
+        builder.approvalEnabled = approvalEnabled;
+        builder.approvalStatesTemplate = approvalStatesTemplate;
         builder.approvalPort = approvalPort;
         builder.approvalTimeoutSeconds = approvalTimeoutSeconds;
         builder.approverEmails = approverEmails;
@@ -131,6 +146,8 @@ public record LocalStackConfig(
         public Path definitionTemplate;
         public Path workerJar;
         public String handlerClass = HANDLER_CLASS;
+        public String processorClass = DEMO_PROCESSOR;
+        public Path approvalJar;
         public int maxReceiveCount;
         public int messageRetentionSeconds;
         public int dlqMessageRetentionSeconds;
@@ -148,6 +165,8 @@ public record LocalStackConfig(
         public Integer visibilityTimeoutOverride;
         public int pollWaitSeconds = 2;
         public final Map<String, String> extraWorkerEnvironment = new LinkedHashMap<>();
+        public boolean approvalEnabled;
+        public Path approvalStatesTemplate;
         public int approvalPort = DEFAULT_APPROVAL_PORT;
         public int approvalTimeoutSeconds;
         public List<String> approverEmails = DEFAULT_LOCAL_APPROVERS;
@@ -158,7 +177,10 @@ public record LocalStackConfig(
         private Builder(TerraformDefaults defaults, Path repoRoot) {
             namePrefix = defaults.namePrefix();
             definitionTemplate = repoRoot.resolve("statemachine.asl.json");
-            workerJar = repoRoot.resolve("lambda/target/callback-worker.jar");
+            approvalStatesTemplate = repoRoot.resolve(APPROVAL_STATES);
+            approvalEnabled = defaults.approvalEnabled();
+            workerJar = repoRoot.resolve(WORKER_JAR);
+            approvalJar = repoRoot.resolve(APPROVAL_JAR);
             maxReceiveCount = defaults.maxReceiveCount();
             messageRetentionSeconds = defaults.messageRetentionSeconds();
             dlqMessageRetentionSeconds = defaults.dlqMessageRetentionSeconds();
@@ -204,11 +226,12 @@ public record LocalStackConfig(
                     "approval_timeout_seconds must be 1.." + MAX_APPROVAL_TIMEOUT_SECONDS);
             require(approverEmails != null, "approver_emails must be a list (possibly empty)");
             return new LocalStackConfig(host, sfnPort, sqsPort, region, accountId, namePrefix, definitionTemplate,
-                    workerJar, handlerClass, maxReceiveCount, messageRetentionSeconds, dlqMessageRetentionSeconds,
+                    workerJar, handlerClass, processorClass, approvalJar, maxReceiveCount, messageRetentionSeconds, dlqMessageRetentionSeconds,
                     lambdaTimeoutSeconds, lambdaMemoryMb, lambdaLogLevel,
                     batchSize, batchingWindowSeconds, maxConcurrency, maxConcurrentRecords, taskHeartbeatSeconds,
                     taskTimeoutSeconds, heartbeatIntervalSeconds, retryDelaySeconds, visibilityTimeoutOverride,
-                    pollWaitSeconds, extraWorkerEnvironment, approvalPort, approvalTimeoutSeconds, approverEmails);
+                    pollWaitSeconds, extraWorkerEnvironment, approvalEnabled, approvalStatesTemplate, approvalPort,
+                    approvalTimeoutSeconds, approverEmails);
         }
 
         private static void require(boolean condition, String message) {

@@ -18,7 +18,7 @@ public record TerraformDefaults(String namePrefix, int maxReceiveCount, int mess
         int dlqMessageRetentionSeconds, int lambdaMemoryMb, int lambdaTimeoutSeconds, String lambdaApplicationLogLevel, int batchSize,
         int batchingWindowSeconds, int maxConcurrency, int maxConcurrentRecords, int taskHeartbeatSeconds,
         int taskTimeoutSeconds, int heartbeatIntervalSeconds, int retryDelaySeconds, int approvalTimeoutSeconds,
-        List<String> approverEmails) {
+        boolean approvalEnabled, List<String> approverEmails) {
 
     public static final String RESOURCE = "/terraform-defaults.json";
 
@@ -56,6 +56,7 @@ public record TerraformDefaults(String namePrefix, int maxReceiveCount, int mess
                 number(values, "heartbeat_interval_seconds"),
                 number(values, "retry_delay_seconds"),
                 number(values, "approval_timeout_seconds"),
+                bool(values, "approval_enabled"),
                 strings(values, "approver_emails"));
     }
 
@@ -72,6 +73,14 @@ public record TerraformDefaults(String namePrefix, int maxReceiveCount, int mess
             strings.add(item.getAsString());
         }
         return strings;
+    }
+
+    private static boolean bool(JsonObject values, String name) {
+        JsonElement value = values.get(name);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+            throw new IllegalStateException(RESOURCE + ": " + name + " must be true or false");
+        }
+        return value.getAsBoolean();
     }
 
     private static int number(JsonObject values, String name) {

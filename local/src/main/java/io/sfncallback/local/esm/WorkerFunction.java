@@ -27,7 +27,7 @@ public final class WorkerFunction implements AutoCloseable {
     public WorkerFunction(FunctionSettings settings, String queueArn, LogSink log) throws IOException {
         if (!Files.isRegularFile(settings.jar())) {
             throw new IOException("worker jar not found: " + settings.jar()
-                    + " (build it with: lambda/mvnw -q -f lambda/pom.xml package -DskipTests)");
+                    + " (build it with: " + io.sfncallback.local.config.LocalStackConfig.BUILD_COMMAND + ")");
         }
         this.settings = settings;
         this.log = log;

@@ -1,15 +1,11 @@
 package io.sfncallback.local.api;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.sfncallback.local.asl.DefinitionParser;
 import io.sfncallback.local.engine.ExecutionEngine;
 import io.sfncallback.local.support.Definitions;
 import io.sfncallback.local.support.RecordingSender;
 import io.sfncallback.local.support.SfnClients;
+import io.sfncallback.testkit.CallbackLedger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +23,10 @@ import software.amazon.awssdk.services.sfn.model.InvalidNameException;
 import software.amazon.awssdk.services.sfn.model.InvalidOutputException;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests AWS refuses are refused the same way; malformed requests get a 4xx, never a 500 or a stack trace. */
 class ApiValidationTest {

@@ -1,6 +1,7 @@
 package io.sfncallback.local.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,13 +27,26 @@ class CommandLineTest {
         assertEquals("sfn-callback-callback", config.stateMachineName());
         assertEquals("sfn-callback-tasks", config.tasksQueueName());
         assertEquals("sfn-callback-dead-letters", config.deadLetterQueueName());
-        assertEquals(Path.of("/repo/lambda/target/callback-worker.jar"), config.workerJar());
+        assertEquals(Path.of("/repo/lambda/worker/target/callback-worker.jar"), config.workerJar());
         assertEquals(8083, config.sfnPort());
         assertEquals(9324, config.sqsPort());
         assertEquals(8085, config.approvalPort());
         assertEquals(86400, config.approvalTimeoutSeconds());
         assertEquals("sfn-callback-approval-request", config.approvalRequestFunctionName());
         assertEquals("sfn-callback-approvals", config.approvalsTableName());
+        assertEquals(Path.of("/repo/lambda/approval/target/callback-approval.jar"), config.approvalJar());
+        assertEquals(Path.of("/repo/modules/approval/states.asl.json"), config.approvalStatesTemplate());
+        assertFalse(config.approvalEnabled(), "approval is off by default, as Terraform's approval_enabled");
+    }
+
+    @Test
+    void theApprovalSwitchTakesTrueOrFalseOnly() {
+        assertTrue(CommandLine.parse(List.of("--approval-enabled", "true"), defaults, Path.of("/repo")).config()
+                .approvalEnabled());
+        assertFalse(CommandLine.parse(List.of("--approval-enabled", "false"), defaults, Path.of("/repo")).config()
+                .approvalEnabled());
+        assertEquals("--approval-enabled needs true or false, not 'yes'", assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(List.of("--approval-enabled", "yes"), defaults, Path.of("/repo"))).getMessage());
     }
 
     /** Terraform's approver_emails defaults to none; the local stack has one example approver so the demo works. */

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.sfncallback.local.LocalStack;
-import io.sfncallback.local.api.CallbackLedger;
 import io.sfncallback.local.config.LocalStackConfig;
 import io.sfncallback.local.config.TerraformDefaults;
 import io.sfncallback.local.json.Json;
 import io.sfncallback.local.support.Await;
 import io.sfncallback.local.support.CapturingLog;
 import io.sfncallback.local.support.Definitions;
+import io.sfncallback.local.support.FunctionJars;
 import io.sfncallback.local.support.SfnClients;
-import io.sfncallback.local.support.WorkerJar;
+import io.sfncallback.testkit.CallbackLedger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -60,7 +60,7 @@ class CallbackLoopIT {
         config.sfnPort = 0;
         config.sqsPort = 0;
         config.approvalPort = 0;
-        config.workerJar = WorkerJar.require();
+        config.workerJar = FunctionJars.worker();
         config.namePrefix = "e2e";
         config.maxReceiveCount = MAX_RECEIVE_COUNT;
         // Longer than any demo task here (the slowest works 25 s): a function timeout would fail its batch.
@@ -99,10 +99,15 @@ class CallbackLoopIT {
         return Json.parse(execution.output()).getAsJsonObject().getAsJsonObject("result");
     }
 
+    /** The task's scheduled event, once the execution (which starts asynchronously) has got that far. */
+    private static HistoryEvent scheduled(String executionArn) {
+        return Await.value(WAIT, "the task of " + executionArn + " to be scheduled", () -> SfnClients
+                .history(sfn, executionArn).stream()
+                .filter(event -> event.type() == HistoryEventType.TASK_SCHEDULED).findFirst().orElse(null));
+    }
+
     private static String token(String executionArn) {
-        HistoryEvent scheduled = SfnClients.history(sfn, executionArn).stream()
-                .filter(event -> event.type() == HistoryEventType.TASK_SCHEDULED).findFirst().orElseThrow();
-        return Json.parse(scheduled.taskScheduledEventDetails().parameters()).getAsJsonObject()
+        return Json.parse(scheduled(executionArn).taskScheduledEventDetails().parameters()).getAsJsonObject()
                 .getAsJsonObject("MessageBody").get("TaskToken").getAsString();
     }
 
@@ -259,8 +264,7 @@ class CallbackLoopIT {
         String arn = sfn.startExecution(b -> b.stateMachineArn(stack.stateMachineArn())
                 .input("{\"mode\":\"slow\",\"seconds\":2}")).executionArn();
         String token = token(arn);
-        HistoryEvent scheduled = SfnClients.history(sfn, arn).stream()
-                .filter(event -> event.type() == HistoryEventType.TASK_SCHEDULED).findFirst().orElseThrow();
+        HistoryEvent scheduled = scheduled(arn);
         String sameBody = Json.write(Json.parse(scheduled.taskScheduledEventDetails().parameters())
                 .getAsJsonObject().get("MessageBody"));
         sqs.sendMessage(b -> b.queueUrl(stack.queues().tasksQueueUrl()).messageBody(sameBody));

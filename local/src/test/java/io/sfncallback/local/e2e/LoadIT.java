@@ -7,7 +7,7 @@ import io.sfncallback.local.config.LocalStackConfig;
 import io.sfncallback.local.config.TerraformDefaults;
 import io.sfncallback.local.load.LoadRun;
 import io.sfncallback.local.support.Definitions;
-import io.sfncallback.local.support.WorkerJar;
+import io.sfncallback.local.support.FunctionJars;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class LoadIT {
         config.sfnPort = 0;
         config.sqsPort = 0;
         config.approvalPort = 0;
-        config.workerJar = WorkerJar.require();
+        config.workerJar = FunctionJars.worker();
         config.namePrefix = "load";
         try (LocalStack stack = LocalStack.start(config.build(), (level, line) -> {
             if (level.equals("ERROR")) {

@@ -7,7 +7,7 @@ import io.sfncallback.local.LocalStack;
 import io.sfncallback.local.config.LocalStackConfig;
 import io.sfncallback.local.config.TerraformDefaults;
 import io.sfncallback.local.support.Definitions;
-import io.sfncallback.local.support.WorkerJar;
+import io.sfncallback.local.support.FunctionJars;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +22,7 @@ class WorkerStartIT {
         config.sfnPort = 0;
         config.sqsPort = 0;
         config.approvalPort = 0;
-        config.workerJar = WorkerJar.require();
+        config.workerJar = FunctionJars.worker();
         config.namePrefix = "bad-processor";
         config.extraWorkerEnvironment.put("PROCESSOR_CLASS", "com.example.orders.NoSuchProcessor");
         Exception error = assertThrows(Exception.class, () -> LocalStack.start(config.build(),

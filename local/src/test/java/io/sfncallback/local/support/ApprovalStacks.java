@@ -64,7 +64,9 @@ public final class ApprovalStacks implements BeforeAllCallback {
         config.sfnPort = 0;
         config.sqsPort = 0;
         config.approvalPort = 0;
-        config.workerJar = WorkerJar.require();
+        config.workerJar = FunctionJars.worker();
+        config.approvalJar = FunctionJars.approval();
+        config.approvalEnabled = true;
         config.namePrefix = kind.namePrefix;
         config.approverEmails = kind.approvers;
         config.approvalTimeoutSeconds = kind.approvalTimeoutSeconds;
