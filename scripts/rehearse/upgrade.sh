@@ -13,7 +13,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: scripts/rehearse/upgrade.sh [--baseline COMMIT] [--keep] [-h]
+usage: scripts/rehearse/upgrade.sh [--baseline COMMIT] [--keep] [--endpoints-block] [-h]
 
 Applies the baseline commit's Terraform (default 395c545, the single-file layout) against moto on
 127.0.0.1, swaps in the working tree's Terraform over the same state (approval_enabled = true when
@@ -23,6 +23,9 @@ plan with no changes, and a destroy that leaves nothing in the emulator. Jars ar
 
   --baseline COMMIT  the configuration users have applied today (default 395c545)
   --keep             keep the temporary directory (logs, state) and say where it is
+  --endpoints-block  point the provider at the emulator with an endpoints block in the override
+                     file instead of AWS_ENDPOINT_URL (slower: the provider spends 10-15 s
+                     validating an endpoints block, twice per Terraform command)
 
 Needs: git, Terraform >= 1.7, python3 with moto 5.2.1 (python3 -m pip install 'moto[server]==5.2.1'),
 the AWS CLI v2 for the destroy-time provisioner (Debian: apt-get install awscli). Without internet,
@@ -34,10 +37,12 @@ USAGE
 
 baseline=395c545
 keep=0
+endpoints_block=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --baseline) [ "$#" -ge 2 ] || { usage >&2; exit 64; }; baseline="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --endpoints-block) endpoints_block=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "upgrade: unknown argument $1" >&2; usage >&2; exit 64 ;;
   esac
@@ -74,11 +79,16 @@ aws_cli="${AWS[0]}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rehearse-upgrade.XXXXXX")"
 launcher_pid=""
+provider_pid=""
 current_step=""
 cleanup() {
   local status=$?
   if [ -n "$current_step" ]; then
     echo "upgrade: $current_step FAILED ($((SECONDS - step_started)) s)" >&2
+  fi
+  if [ -n "$provider_pid" ]; then
+    kill "$provider_pid" 2> /dev/null || true # already gone when it failed on its own
+    wait "$provider_pid" 2> /dev/null || true
   fi
   if [ -n "$launcher_pid" ]; then
     kill "$launcher_pid" 2> /dev/null || true # already gone when it failed on its own
@@ -135,9 +145,15 @@ environment() {
   : > "$work/aws-credentials"
   export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-credentials"
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
-  unset AWS_PROFILE AWS_SESSION_TOKEN
+  unset AWS_PROFILE AWS_SESSION_TOKEN AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+  local variable
+  for variable in $(compgen -e | grep '^AWS_ENDPOINT_URL_' || true); do # none set: nothing to unset
+    unset "$variable"
+  done
   export AWS_EC2_METADATA_DISABLED=true
-  # The destroy-time provisioner (scripts/stop-executions.sh) reads these.
+  # Every AWS API call goes to the emulator: the provider's (the AWS SDK for Go v2 reads
+  # AWS_ENDPOINT_URL for every service: the provider's "Custom Service Endpoint Configuration"
+  # guide) and the destroy-time provisioner's (scripts/stop-executions.sh passes it to the CLI).
   export AWS_ENDPOINT_URL="$endpoint" AWS_CLI="$aws_cli"
   export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
   export TF_DATA_DIR="$work/tf-data"
@@ -149,13 +165,22 @@ environment() {
   fi
 }
 
-# The provider pointed at the emulator. An override file replaces the product's provider
-# arguments without editing its files (https://developer.hashicorp.com/terraform/language/files/override).
-write_endpoint_override() {
-  local dir="$1" file=rehearse_provider.tf
+# The provider's credentials and checks for the emulator. An override file replaces the product's
+# provider arguments without editing its files
+# (https://developer.hashicorp.com/terraform/language/files/override). The endpoints come from
+# AWS_ENDPOINT_URL, or with --endpoints-block from an endpoints block here.
+write_provider_override() {
+  local dir="$1" file=rehearse_provider.tf service endpoints=""
   if grep -qs '^provider "aws"' "$dir"/*.tf; then file=rehearse_override.tf; fi
+  if [ "$endpoints_block" = 1 ]; then
+    endpoints=$'\n  endpoints {\n'
+    for service in apigateway apigatewayv2 cloudwatch dynamodb events iam kms lambda logs s3 sfn sns sqs ssm sts xray; do
+      endpoints+="$(printf '    %-12s = "%s"' "$service" "$endpoint")"$'\n'
+    done
+    endpoints+=$'  }\n'
+  fi
   cat > "$dir/$file" <<HCL
-# Written by scripts/rehearse/upgrade.sh: every AWS API the configuration calls goes to moto.
+# Written by scripts/rehearse/upgrade.sh: dummy credentials for moto, no account or metadata lookups.
 provider "aws" {
   access_key                  = "test"
   secret_key                  = "test"
@@ -164,27 +189,20 @@ provider "aws" {
   skip_metadata_api_check     = true
   s3_use_path_style           = true
   max_retries                 = 2
-
-  endpoints {
-    apigateway     = "$endpoint"
-    apigatewayv2   = "$endpoint"
-    cloudwatch     = "$endpoint"
-    dynamodb       = "$endpoint"
-    events         = "$endpoint"
-    iam            = "$endpoint"
-    kms            = "$endpoint"
-    lambda         = "$endpoint"
-    logs           = "$endpoint"
-    s3             = "$endpoint"
-    sfn            = "$endpoint"
-    sns            = "$endpoint"
-    sqs            = "$endpoint"
-    ssm            = "$endpoint"
-    sts            = "$endpoint"
-    xray           = "$endpoint"
-  }
-}
+${endpoints}}
 HCL
+}
+
+# The rehearsal's inputs. A long heartbeat: the execution left waiting for the destroy must still
+# be running when the destroy-time provisioner runs, a minute or more later on a busy machine.
+# approval_enabled where the configuration has it: the upgrade must keep what today's layout
+# created, approval included.
+write_tfvars() {
+  local dir="$1"
+  echo 'task_heartbeat_seconds = 900' > "$dir/rehearse.auto.tfvars"
+  if grep -qs 'variable "approval_enabled"' "$dir"/*.tf; then
+    echo 'approval_enabled = true' >> "$dir/rehearse.auto.tfvars"
+  fi
 }
 
 # The jars a configuration names, as stand-in files: moto stores a function's code, never runs it.
@@ -195,6 +213,35 @@ stand_in_jars() {
     mkdir -p "$dir/$(dirname "$jar")"
     printf 'stand-in for %s (%s)\n' "$jar" "$2" > "$dir/$jar"
   done
+}
+
+# One provider process for every Terraform command after the first init: each command would
+# otherwise start the 700 MB provider several times (about a second each here, more under load).
+# Terraform's reattach mechanism (TF_REATTACH_PROVIDERS, from the provider started with -debug),
+# as scripts/check-infra.sh does; the same binary terraform init installed. Without
+# AWS_CA_BUNDLE, which a provider in debug mode cannot add; it only talks to 127.0.0.1 here.
+share_provider() {
+  local bin log="$work/provider.log" reattach=""
+  bin="$(find -L "$TF_DATA_DIR/providers/registry.terraform.io/hashicorp/aws" -type f -name 'terraform-provider-aws*' | head -n 1)"
+  if [ -z "$bin" ]; then
+    echo "upgrade: no hashicorp/aws provider under $TF_DATA_DIR/providers" >&2
+    return 1
+  fi
+  # In the configuration's directory: the provider resolves relative paths (the jars'
+  # filename) against its own working directory, not Terraform's -chdir.
+  (cd "$stack" && exec env -u AWS_CA_BUNDLE TF_LOG=WARN TF_LOG_PROVIDER=WARN TF_LOG_SDK=WARN TF_LOG_SDK_PROTO=WARN \
+    TF_LOG_SDK_MUX=WARN TF_LOG_SDK_FRAMEWORK=WARN TF_LOG_SDK_HELPER_SCHEMA=WARN "$bin" -debug > "$log" 2>&1) &
+  provider_pid=$!
+  local deadline=$((SECONDS + 120))
+  while [ -z "$reattach" ]; do
+    if ! kill -0 "$provider_pid" 2> /dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "upgrade: the provider did not start in debug mode: $(cat "$log")" >&2
+      return 1
+    fi
+    sleep 0.2 # it prints the line once it listens; nothing to block on but its log file
+    reattach="$(sed -n "s/.*TF_REATTACH_PROVIDERS='\(.*\)'.*/\1/p" "$log" | head -n 1)"
+  done
+  export TF_REATTACH_PROVIDERS="$reattach"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -208,8 +255,10 @@ baseline_apply() {
   mkdir -p "$stack"
   git -C "$root" archive "$baseline" | tar -x -C "$stack"
   stand_in_jars "$stack" baseline
-  write_endpoint_override "$stack"
+  write_provider_override "$stack"
+  write_tfvars "$stack"
   logged "$work/a-init.log" tf init -input=false -no-color
+  share_provider
   logged "$work/a-apply.log" tf apply -input=false -no-color -auto-approve -parallelism=20
   echo "upgrade: baseline $(git -C "$root" rev-parse --short "$baseline"): $(tf state list | wc -l) resources in the state"
 }
@@ -226,11 +275,8 @@ swap_in_working_tree() {
   cp "$root/scripts/lib/aws-cli.sh" "$stack/scripts/lib/"
   stand_in_jars "$stack" "working tree"
   rm -f "$stack"/rehearse_*.tf
-  write_endpoint_override "$stack"
-  : > "$stack/rehearse.auto.tfvars"
-  if grep -qs 'variable "approval_enabled"' "$stack"/*.tf; then
-    echo 'approval_enabled = true' > "$stack/rehearse.auto.tfvars"
-  fi
+  write_provider_override "$stack"
+  write_tfvars "$stack"
   logged "$work/b-init.log" tf init -input=false -no-color
   logged "$work/b-plan.log" tf plan -input=false -no-color -out="$work/upgrade.tfplan"
   tf show -json "$work/upgrade.tfplan" > "$work/upgrade.plan.json"
@@ -273,6 +319,8 @@ destroy_with_waiting_execution() {
   if ! grep -q "stop-executions: stopped $execution" "$work/e-destroy.log"; then
     echo "upgrade: the destroy-time provisioner did not stop $execution:" >&2
     grep 'stop-executions' "$work/e-destroy.log" >&2 || echo "(it printed nothing)" >&2
+    "$aws_cli" --endpoint-url "$endpoint" stepfunctions describe-execution --execution-arn "$execution" \
+      --query '{status: status, error: error, cause: cause}' --output json >&2 || true # the state machine may be gone
     return 1
   fi
   echo "upgrade: the destroy-time provisioner stopped $execution"
