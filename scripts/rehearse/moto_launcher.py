@@ -67,6 +67,7 @@ class ValidateStateMachineDefinitionNotImplemented(Workaround):
 
     @staticmethod
     def apply():
+        from moto.core.responses import ActionResult
         from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
         from moto.stepfunctions.responses import StepFunctionResponse
 
@@ -76,16 +77,9 @@ class ValidateStateMachineDefinitionNotImplemented(Workaround):
                 AmazonStateLanguageParser.parse(definition)
             except Exception as error:  # the parser raises several kinds; each is a FAIL
                 message = f"{type(error).__name__}: {error}"[:1000]
-                return json.dumps(
-                    {
-                        "result": "FAIL",
-                        "diagnostics": [
-                            {"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": message}
-                        ],
-                        "truncated": False,
-                    }
-                )
-            return json.dumps({"result": "OK", "diagnostics": [], "truncated": False})
+                diagnostic = {"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": message}
+                return ActionResult({"result": "FAIL", "diagnostics": [diagnostic], "truncated": False})
+            return ActionResult({"result": "OK", "diagnostics": [], "truncated": False})
 
         StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition
 
@@ -102,6 +96,7 @@ class ListStateMachineVersionsNotImplemented(Workaround):
 
     @staticmethod
     def apply():
+        from moto.core.responses import ActionResult
         from moto.stepfunctions.responses import StepFunctionResponse
 
         def list_state_machine_versions(self):
@@ -112,14 +107,13 @@ class ListStateMachineVersionsNotImplemented(Workaround):
                 key=lambda version: version.creation_date,
                 reverse=True,
             )
-            return json.dumps(
+            return ActionResult(
                 {
                     "stateMachineVersions": [
                         {"stateMachineVersionArn": version.arn, "creationDate": version.creation_date}
                         for version in versions
                     ]
-                },
-                default=str,
+                }
             )
 
         StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
