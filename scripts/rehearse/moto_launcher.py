@@ -440,18 +440,22 @@ class EventSourceMappingDropsAliasArn(Workaround):
     def apply():
         from moto.awslambda.models import LambdaBackend
 
-        def qualified(backend, function_name, function_arn):
-            """The function's ARN with the qualifier the caller named (alias or version), if any."""
-            name = function_name.split(":function:")[-1] if ":function:" in function_name else function_name
-            if ":" not in name:
+        def qualified(function_name, function_arn):
+            """The function's ARN with the qualifier the caller named (alias or version), if any.
+
+            function_name is what the caller gave: a name, a name:qualifier, or an ARN with or
+            without a qualifier; function_arn is moto's (unqualified or version) ARN for it.
+            """
+            name_and_qualifier = function_name.split(":function:")[-1]
+            if ":" not in name_and_qualifier:
                 return function_arn
-            qualifier = name.split(":")[-1]
-            return f"{function_arn.rsplit(':function:', 1)[0]}:function:{name.split(':')[0]}:{qualifier}"
+            prefix = function_arn.split(":function:")[0]
+            return f"{prefix}:function:{name_and_qualifier}"
 
         def make_create(original):
             def create_event_source_mapping(self, spec):
                 esm = original(self, spec)
-                esm.function_arn = qualified(self, spec["FunctionName"], esm.function_arn)
+                esm.function_arn = qualified(spec["FunctionName"], esm.function_arn)
                 return esm
 
             return create_event_source_mapping
@@ -460,7 +464,7 @@ class EventSourceMappingDropsAliasArn(Workaround):
             def update_event_source_mapping(self, uuid_, spec):
                 esm = original(self, uuid_, spec)
                 if esm is not None and spec.get("FunctionName"):
-                    esm.function_arn = qualified(self, spec["FunctionName"], esm.function_arn)
+                    esm.function_arn = qualified(spec["FunctionName"], esm.function_arn)
                 return esm
 
             return update_event_source_mapping
