@@ -205,10 +205,11 @@ class SendTaskFailureDropsCause(Workaround):
 class RedriveAllowPolicyNotReturned(Workaround):
     """moto stores a queue's RedriveAllowPolicy but GetQueueAttributes never returns it (and
     refuses it as an attribute name); the provider's aws_sqs_queue_redrive_allow_policy waits for
-    the value it set for 20 minutes, then fails.
+    the value it set until its timeout, then fails.
 
-    AWS lists RedriveAllowPolicy among the attributes GetQueueAttributes returns
-    (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+    AWS: RedriveAllowPolicy is one of the queue attributes GetQueueAttributes takes and returns
+    (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html;
+    QueueAttributeName.RedriveAllowPolicy in the AWS SDKs).
     """
 
     @staticmethod

@@ -224,7 +224,11 @@ class SqsTest(unittest.TestCase):
             sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedriveAllowPolicy": policy})
             return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"].get("RedriveAllowPolicy"), sqs, url
 
-        self.assertIsNone(returned(STOCK)[0])
+        stock, sqs, url = returned(STOCK)
+        self.assertIsNone(stock)
+        with self.assertRaises(ClientError) as refused:
+            sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedriveAllowPolicy"])
+        self.assertIn("InvalidAttributeName", str(refused.exception))
         value, sqs, url = returned(FIXED)
         self.assertEqual(policy, value)
         self.assertEqual(policy, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedriveAllowPolicy"])["Attributes"]["RedriveAllowPolicy"])
