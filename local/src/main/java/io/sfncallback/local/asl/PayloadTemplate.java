@@ -19,6 +19,14 @@ import java.util.Set;
  */
 public final class PayloadTemplate {
 
+    /**
+     * The States.Runtime cause when a field reads the state input and the input is JSON null. No AWS page and no
+     * AWS-recorded snapshot shows this case; the wording and the failure before the task is scheduled are as users
+     * report them from AWS (a Task with {@code "Input.$": "$"} entered with a null input: "Unable to apply Path
+     * transformation to null or empty input."). local/README.md says so.
+     */
+    static final String NULL_INPUT = "Unable to apply Path transformation to null or empty input.";
+
     private final JsonObject template;
     private final Map<String, StatePath> paths;
 
@@ -80,7 +88,8 @@ public final class PayloadTemplate {
     /**
      * Evaluates the template.
      *
-     * @throws ParameterPathFailure when a path selects nothing (AWS fails the execution with States.Runtime)
+     * @throws ParameterPathFailure when a path selects nothing, or reads a null input (AWS fails the execution with
+     *     States.Runtime)
      */
     public JsonObject evaluate(JsonElement input, JsonElement context) throws ParameterPathFailure {
         return evaluate(template, input, context).getAsJsonObject();
@@ -104,6 +113,9 @@ public final class PayloadTemplate {
             JsonElement value = field.getValue();
             if (key.endsWith(".$")) {
                 StatePath path = paths.get(value.getAsString());
+                if (input.isJsonNull() && !path.readsContext()) {
+                    throw new ParameterPathFailure(NULL_INPUT);
+                }
                 try {
                     result.add(key.substring(0, key.length() - 2), path.read(input, context));
                 } catch (PathNotFoundException e) {

@@ -308,7 +308,7 @@ final class Interpreter {
         try {
             stateOutput = task.resultPath().apply(execution.stateInput, output);
         } catch (ReferencePath.ResultPathMatchFailure e) {
-            handleError(execution, ErrorNames.RESULT_PATH_MATCH_FAILURE, e.getMessage(), false);
+            handleError(execution, ErrorNames.RESULT_PATH_MATCH_FAILURE, e.getMessage(), e.getMessage(), false);
             return;
         }
         exitTask(execution, task, stateOutput, task.next());
@@ -323,7 +323,7 @@ final class Interpreter {
         attempt.close();
         execution.addEvent(now(), "TaskFailed", "taskFailedEventDetails",
                 Events.resourceError(attempt.state.integration(), error, cause));
-        handleError(execution, error, cause, false);
+        handleError(execution, error, cause, cause, false);
     }
 
     void heartbeat(TaskAttempt attempt) {
@@ -342,6 +342,9 @@ final class Interpreter {
      * Both timeouts are recorded as {@code States.Timeout} with no cause (TaskTimedOut, and ExecutionFailed when
      * nothing catches it: LocalStack parity snapshots test_heartbeats.snapshot.json and test_callback.snapshot.json
      * test_sqs_wait_for_task_token_timeout, recorded against AWS 2024-04-18); only Catch and Retry tell them apart.
+     * A catcher, though, sees an empty cause: {@code {"Error": "States.Timeout", "Cause": ""}} (LocalStack parity
+     * snapshot tests/aws/services/stepfunctions/v2/error_handling/test_task_service_lambda.snapshot.json,
+     * test_invoke_timeout, recorded against AWS 2024-11-28).
      */
     private void timedOut(TaskAttempt attempt, boolean heartbeatExpired) {
         if (!attempt.isOpen() || !attempt.execution.isRunning()) {
@@ -350,10 +353,15 @@ final class Interpreter {
         attempt.close();
         attempt.execution.addEvent(now(), "TaskTimedOut", "taskTimedOutEventDetails",
                 Events.resourceError(attempt.state.integration(), ErrorNames.TIMEOUT, null));
-        handleError(attempt.execution, ErrorNames.TIMEOUT, null, heartbeatExpired);
+        handleError(attempt.execution, ErrorNames.TIMEOUT, null, "", heartbeatExpired);
     }
 
-    private void handleError(Execution execution, String error, String cause, boolean heartbeatExpired) {
+    /**
+     * Retries, catches or fails the execution with the task's error. {@code cause} is what the events and an uncaught
+     * failure record; {@code caughtCause} is the {@code Cause} a catcher's output holds (they differ for timeouts).
+     */
+    private void handleError(Execution execution, String error, String cause, String caughtCause,
+            boolean heartbeatExpired) {
         TaskState task = execution.taskState;
         if (ErrorNames.isTerminal(error)) {
             failExecution(execution, error, cause);
@@ -379,7 +387,7 @@ final class Interpreter {
                 // test_sqs_failure_in_wait_for_task_tok_no_error_field, recorded against AWS 2024-04-29).
                 JsonObject errorOutput = new JsonObject();
                 errorOutput.add("Error", error == null ? JsonNull.INSTANCE : new JsonPrimitive(error));
-                errorOutput.add("Cause", cause == null ? JsonNull.INSTANCE : new JsonPrimitive(cause));
+                errorOutput.add("Cause", caughtCause == null ? JsonNull.INSTANCE : new JsonPrimitive(caughtCause));
                 JsonElement stateOutput;
                 try {
                     stateOutput = catcher.resultPath().apply(execution.stateInput, errorOutput);
