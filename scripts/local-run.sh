@@ -42,7 +42,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib/java.sh
 source "$root/scripts/lib/java.sh"
 require_java21
-mvnw="$root/mvnw"
 # Pekko (inside ElasticMQ) uses sun.misc.Unsafe too, and DynamoDB Local loads sqlite4java's native library;
 # allow both quietly in the stack's own JVM.
 unsafe_flag=()
@@ -56,16 +55,17 @@ fi
 # Builds the function jars and the stack (./mvnw package, tests skipped) when their sources changed since
 # the last build here, judged by content, not timestamps: a file moved with git keeps its old time.
 inputs_hash() {
-  (cd "$root" && find pom.xml .mvn lambda local \( -name target -prune \) -o -type f -print0 \
+  (cd "$root" && find pom.xml .mvn lambda local examples \( -name target -prune \) -o -type f -print0 \
     | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
 stamp="$root/local/target/build-inputs.sha256"
 classpath_file="$root/local/target/runtime-classpath.txt"
 current="$(inputs_hash)"
 if [[ ! -f "$classpath_file" || ! -f "$root/lambda/worker/target/callback-worker.jar" \
-      || ! -f "$root/lambda/approval/target/callback-approval.jar" || "$(cat "$stamp" 2>/dev/null)" != "$current" ]]; then
-  echo "[local-run] building the function jars and the local stack (./mvnw package, tests skipped)..."
-  "$mvnw" -q -B -f "$root/pom.xml" package -DskipTests -pl '!examples/order-processor'
+      || ! -f "$root/lambda/approval/target/callback-approval.jar" \
+      || ! -f "$root/examples/order-processor/target/order-processor.jar" || "$(cat "$stamp" 2>/dev/null)" != "$current" ]]; then
+  echo "[local-run] building the jars and the local stack (the first run here, or the sources changed since the last build)"
+  "$root/scripts/build.sh" --local-stack
   echo "$current" > "$stamp"
 fi
 

@@ -62,7 +62,19 @@ step() {
   summary+=("$(printf '%-12s %4ds' "$name" $((SECONDS - t0)))")
 }
 
-step "java" ./mvnw -B -q verify
+# The reactor's progress (each module as it starts, each test class's counts) with the time; the whole
+# Maven output goes to target/test-java.log. Afterwards, the counts per module and why anything was skipped.
+java_tests() {
+  local status=0
+  mkdir -p target
+  ./mvnw -B -ntp verify 2>&1 | tee target/test-java.log \
+    | grep --line-buffered -E '^\[INFO\] Building |Tests run: .*, Time elapsed|^\[ERROR\]|BUILD (SUCCESS|FAILURE)' \
+    | while IFS= read -r line; do printf '%s %s\n' "$(date +%H:%M:%S)" "$line"; done || status=$?
+  python3 scripts/lib/junit-summary.py .
+  return "$status"
+}
+
+step "java" java_tests
 step "jars" scripts/check-reproducible-jar.sh
 step "infra" scripts/check-infra.sh
 step "scripts" scripts/tests/run.sh

@@ -26,7 +26,12 @@ require_java21() {
   local jdk
   if ! jdk="$(find_jdk21)"; then
     echo "error: needs a JDK 21 or newer (java and javac); none found in JAVA_HOME, on PATH or under /usr/lib/jvm." >&2
-    echo "  Install one, e.g. on Debian/Ubuntu: sudo apt-get install openjdk-21-jdk-headless (or Temurin 21+), then set JAVA_HOME." >&2
+    echo "  Ubuntu 22.04+ / Debian 13: sudo apt-get install openjdk-21-jdk-headless" >&2
+    echo "  Debian 12 (only has 17): Eclipse Temurin's apt repository, package temurin-21-jdk" >&2
+    echo "    (https://adoptium.net/installation/linux/)" >&2
+    echo "  macOS: brew install openjdk@21" >&2
+    echo "  SDKMAN: sdk list java, then sdk install java <a 21 or newer -tem version>" >&2
+    echo "  then open a new shell, or set JAVA_HOME to the JDK's directory." >&2
     exit 1
   fi
   export JAVA_HOME="$jdk"

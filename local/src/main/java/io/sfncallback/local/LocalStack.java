@@ -94,8 +94,8 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(LogSink workerLog, Consumer<String> progress) throws Exception {
         useLocalCredentials();
-        progress.accept("starting SQS (ElasticMQ) on " + config.host() + ":" + portText(config.sqsPort()));
         sqsServer = own(EmbeddedSqs.start(config.host(), config.sqsPort(), config.region(), config.accountId()));
+        progress.accept("started SQS (ElasticMQ) on " + sqsServer.endpoint());
         sqs = own(sqsClient(sqsServer.endpoint(), config.region()));
         queues = Queues.create(sqs, config.tasksQueueName(), config.deadLetterQueueName(),
                 config.visibilityTimeoutSeconds(), config.maxReceiveCount(), config.messageRetentionSeconds(),
@@ -103,7 +103,6 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("created " + queues.tasksQueueUrl() + " (visibility timeout " + config.visibilityTimeoutSeconds()
                 + " s, redrive to " + config.deadLetterQueueName() + " after " + config.maxReceiveCount() + " receives)");
 
-        progress.accept("starting Step Functions on " + config.host() + ":" + portText(config.sfnPort()));
         Arns arns = new Arns("aws", config.region(), config.accountId());
         Clock clock = Clock.systemUTC();
         ExecutionEngine engine = own(new ExecutionEngine(clock, new SqsMessageSender(sqs), functions,
@@ -111,6 +110,7 @@ public final class LocalStack implements AutoCloseable {
         stateMachines = new StateMachines(arns, clock, new DefinitionParser());
         sfnServer = own(SfnHttpServer.start(config.host(), config.sfnPort(),
                 new SfnApi(arns, stateMachines, engine, ledger)));
+        progress.accept("started Step Functions on " + sfnServer.endpoint());
 
         if (config.approvalEnabled()) {
             approval = own(LocalApproval.start(config, sfnServer.endpoint(), workerLog,
@@ -215,10 +215,6 @@ public final class LocalStack implements AutoCloseable {
     private <T extends AutoCloseable> T own(T resource) {
         resources.push(resource);
         return resource;
-    }
-
-    private static String portText(int port) {
-        return port == 0 ? "a free port" : Integer.toString(port);
     }
 
     public LocalStackConfig config() {

@@ -2,6 +2,7 @@ package io.sfncallback.local;
 
 import com.google.gson.JsonObject;
 import io.sfncallback.local.config.CommandLine;
+import io.sfncallback.local.config.PortCheck;
 import io.sfncallback.local.config.TerraformDefaults;
 import io.sfncallback.local.esm.LogSink;
 import io.sfncallback.local.json.Json;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,8 +31,9 @@ public final class LocalStackMain {
         try {
             commandLine = CommandLine.parse(Arrays.asList(args), TerraformDefaults.load(), repoRoot);
         } catch (IllegalArgumentException e) {
-            System.err.println("local-run: " + e.getMessage());
-            System.err.print(CommandLine.USAGE);
+            e.getMessage().lines().forEach(line -> System.err.println("local-run: " + line));
+            System.err.println("local-run: scripts/local-run.sh --help-all lists every flag; the rules are Terraform's"
+                    + " (variables.tf)");
             System.exit(2);
             return;
         }
@@ -38,6 +41,13 @@ public final class LocalStackMain {
             System.out.print(CommandLine.USAGE);
             return;
         }
+        Optional<String> busy = PortCheck.firstBusy(commandLine.config());
+        if (busy.isPresent()) {
+            System.err.println("local-run: " + busy.get());
+            System.exit(2);
+            return;
+        }
+        progress("state lives in memory only: stopping the stack forgets every execution, message and approval link");
         LocalStack stack;
         try {
             stack = LocalStack.start(commandLine.config(), LogSink.stdout(), LocalStackMain::progress);

@@ -68,10 +68,9 @@ public final class LocalApproval implements AutoCloseable {
         topicArn = "arn:aws:sns:" + config.region() + ":" + config.accountId() + ":" + config.approvalTopicName();
         sns = own(LocalSns.start(config.host(), 0, Set.of(topicArn), outbox, clock,
                 line -> serverLog.accept("[sns] " + line)));
-        progress.accept("starting the approval endpoint on " + config.host() + ":"
-                + (config.approvalPort() == 0 ? "a free port" : Integer.toString(config.approvalPort())));
         http = own(ApprovalHttpServer.start(config.host(), config.approvalPort(), outbox, topicArn,
                 config.accountId(), clock, line -> serverLog.accept("[approval-endpoint] " + line)));
+        progress.accept("started the approval endpoint on " + http.endpoint());
 
         Map<String, String> common = new LinkedHashMap<>();
         common.put("APPROVALS_TABLE", config.approvalsTableName());

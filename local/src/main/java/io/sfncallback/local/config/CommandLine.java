@@ -1,7 +1,9 @@
 package io.sfncallback.local.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The command line of the local stack: every setting of {@link LocalStackConfig} plus what the run does. */
 public record CommandLine(LocalStackConfig config, Path readyFile, boolean once, boolean demo, String demoInput,
@@ -60,6 +62,8 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
         boolean demo = true;
         boolean help = false;
         String demoInput = DEFAULT_DEMO_INPUT;
+        boolean intervalGiven = args.contains("--heartbeat-interval-seconds");
+        boolean retryDelayGiven = args.contains("--retry-delay-seconds");
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             switch (flag) {
@@ -116,7 +120,57 @@ public record CommandLine(LocalStackConfig config, Path readyFile, boolean once,
                 }
             }
         }
-        return new CommandLine(config.build(), readyFile, once, demo, demoInput, help);
+        if (help) {
+            return new CommandLine(config.build(), readyFile, once, demo, demoInput, true);
+        }
+        followHeartbeat(config, intervalGiven, retryDelayGiven);
+        List<String> broken = SettingRules.violations(settings(config));
+        if (!broken.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", broken));
+        }
+        return new CommandLine(config.build(), readyFile, once, demo, demoInput, false);
+    }
+
+    /**
+     * The settings that depend on task_heartbeat_seconds follow it unless given: the heartbeat interval is at most
+     * a third of it, and a retry delay (plus the batching window) stays below it, so that a short heartbeat alone
+     * (--task-heartbeat-seconds 3) gives a stack that works.
+     */
+    static void followHeartbeat(LocalStackConfig.Builder config, boolean intervalGiven, boolean retryDelayGiven) {
+        if (!intervalGiven) {
+            config.heartbeatIntervalSeconds = Math.min(config.heartbeatIntervalSeconds,
+                    Math.max(1, config.taskHeartbeatSeconds / 3));
+        }
+        if (!retryDelayGiven) {
+            config.retryDelaySeconds = Math.min(config.retryDelaySeconds,
+                    Math.max(0, config.taskHeartbeatSeconds - 1 - config.batchingWindowSeconds));
+        }
+    }
+
+    /** The command line's settings by Terraform variable name, as {@link SettingRules} reads them. */
+    static Map<String, Object> settings(LocalStackConfig.Builder config) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("name_prefix", config.namePrefix);
+        settings.put("region", config.region);
+        settings.put("max_receive_count", config.maxReceiveCount);
+        settings.put("message_retention_seconds", config.messageRetentionSeconds);
+        settings.put("dlq_message_retention_seconds", config.dlqMessageRetentionSeconds);
+        settings.put("lambda_memory_mb", config.lambdaMemoryMb);
+        settings.put("lambda_timeout_seconds", config.lambdaTimeoutSeconds);
+        settings.put("lambda_application_log_level", config.lambdaLogLevel);
+        settings.put("heartbeat_interval_seconds", config.heartbeatIntervalSeconds);
+        settings.put("retry_delay_seconds", config.retryDelaySeconds);
+        settings.put("processor_class", config.processorClass);
+        settings.put("max_concurrent_records", config.maxConcurrentRecords);
+        settings.put("batch_size", config.batchSize);
+        settings.put("batching_window_seconds", config.batchingWindowSeconds);
+        settings.put("max_concurrency", config.maxConcurrency);
+        settings.put("task_heartbeat_seconds", config.taskHeartbeatSeconds);
+        settings.put("task_timeout_seconds", config.taskTimeoutSeconds);
+        settings.put("approval_enabled", config.approvalEnabled);
+        settings.put("approver_emails", config.approverEmails);
+        settings.put("approval_timeout_seconds", config.approvalTimeoutSeconds);
+        return settings;
     }
 
     /** Comma-separated addresses; an empty value means none. The approval handler checks each address. */

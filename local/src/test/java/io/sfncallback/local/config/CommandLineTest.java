@@ -60,10 +60,10 @@ class CommandLineTest {
 
     @Test
     void theApprovalFlagsSetPortTimeoutAndApprovers() {
-        LocalStackConfig config = CommandLine.parse(List.of("--approval-port", "0", "--approval-timeout-seconds", "5",
+        LocalStackConfig config = CommandLine.parse(List.of("--approval-port", "0", "--approval-timeout-seconds", "60",
                 "--approver-emails", "alice@example.com, bob@example.com"), defaults, Path.of("/repo")).config();
         assertEquals(0, config.approvalPort());
-        assertEquals(5, config.approvalTimeoutSeconds());
+        assertEquals(60, config.approvalTimeoutSeconds());
         assertEquals(List.of("alice@example.com", "bob@example.com"), config.approverEmails());
         assertEquals(List.of(), CommandLine.parse(List.of("--approver-emails", ""), defaults, Path.of("/repo"))
                 .config().approverEmails());
@@ -73,7 +73,7 @@ class CommandLineTest {
     void badApprovalValuesAreRefusedWithAMessageNamingThem() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of(
                 "--approval-timeout-seconds", "0"), defaults, Path.of("."))).getMessage()
-                .contains("approval_timeout_seconds"));
+                .startsWith("approval_timeout_seconds must be a whole number from 60"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of(
                 "--approver-emails", "a@example.com,,b@example.com"), defaults, Path.of("."))).getMessage()
                 .contains("--approver-emails"));
@@ -84,14 +84,14 @@ class CommandLineTest {
     @Test
     void everyTimingCanBeOverridden() {
         CommandLine line = CommandLine.parse(List.of("--sfn-port", "0", "--sqs-port", "0", "--max-receive-count", "2",
-                "--lambda-timeout-seconds", "3", "--batching-window-seconds", "1", "--task-heartbeat-seconds", "2",
+                "--lambda-timeout-seconds", "3", "--batching-window-seconds", "1", "--task-heartbeat-seconds", "3",
                 "--task-timeout-seconds", "9", "--heartbeat-interval-seconds", "1", "--retry-delay-seconds", "0",
                 "--max-concurrency", "4", "--batch-size", "5", "--worker-env", "A=b=c", "--once",
                 "--ready-file", "/tmp/r.json"), defaults, Path.of("/repo"));
         LocalStackConfig config = line.config();
         assertEquals(6 * 3 + 1, config.visibilityTimeoutSeconds());
         assertEquals(2, config.maxReceiveCount());
-        assertEquals(2, config.taskHeartbeatSeconds());
+        assertEquals(3, config.taskHeartbeatSeconds());
         assertEquals(9, config.taskTimeoutSeconds());
         assertEquals(4, config.maxConcurrency());
         assertEquals("b=c", config.extraWorkerEnvironment().get("A"));

@@ -379,8 +379,10 @@ public final class ApprovalPages {
     }
 
     private static PageResponse notFound() {
-        return message(404, "Link not valid", "This approval link is not valid. Check that you opened the whole link "
-                + "from the e-mail; links cannot be changed or made up.", "UNKNOWN_LINK");
+        return message(404, "Link not valid", "This approval link is not known here. Check that you opened the whole "
+                + "link from the e-mail. A link also stops working when its request is deleted after the retention "
+                + "period, and a local stack (scripts/local-run.sh) forgets every link when it restarts: its state "
+                + "lives in memory only.", "UNKNOWN_LINK");
     }
 
     private static PageResponse unavailable() {

@@ -118,8 +118,12 @@ class ApprovalPagesTest {
     }
 
     @Test
-    void anUnknownLinkIsNotFound() {
-        assertThat(pages.handle(get(new LinkSecrets().newSecret()), log).status()).isEqualTo(404);
+    void anUnknownLinkIsNotFoundAndTheAnswerBlamesNobody() {
+        PageResponse response = pages.handle(get(new LinkSecrets().newSecret()), log);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body()).contains("not known here").contains("forgets every link when it restarts")
+                .doesNotContain("made up");
     }
 
     @Test
