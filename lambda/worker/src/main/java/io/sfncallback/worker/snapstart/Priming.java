@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.sfncallback.core.logging.DiscardingLogger;
 import io.sfncallback.core.logging.JsonLog;
+import io.sfncallback.core.snapstart.CannedHttpClient.Answer;
+import io.sfncallback.core.snapstart.CannedHttpClient;
 import io.sfncallback.worker.Worker;
 import io.sfncallback.worker.aws.AwsClients;
 import io.sfncallback.worker.batch.Deadline;
@@ -71,7 +73,7 @@ public final class Priming implements Resource {
                 "https://sqs." + config.region() + ".amazonaws.com/000000000000/priming", config.maxConcurrentRecords(),
                 config.deadlineMargin(), config.processorClass(), 1, config.sfnCallTimeout(), config.httpClient(),
                 LogLevel.FATAL, config.region(), config.sfnEndpoint(), config.sqsEndpoint(), config.approvalEnabled());
-        AwsClients clients = new AwsClients(primingConfig, new CannedHttpClient(CLOSED_TOKEN),
+        AwsClients clients = new AwsClients(primingConfig, new CannedHttpClient(Priming::awsAnswer),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")));
         JsonLog discard = new JsonLog(DiscardingLogger.INSTANCE, LogLevel.FATAL, null, Clock.systemUTC());
         List<SQSMessage> batch = List.of(
@@ -83,6 +85,13 @@ public final class Priming implements Resource {
         try (Worker worker = new Worker(primingConfig, Priming::answer, clients.stepFunctions(), clients::sqs, discard)) {
             return worker.process(batch, new Invocation(Deadline.none(), discard));
         }
+    }
+
+    /** Every call succeeds with an empty answer, except those for {@link #CLOSED_TOKEN}: Step Functions' TaskTimedOut. */
+    private static Answer awsAnswer(CannedHttpClient.Request request) {
+        return request.body().contains(CLOSED_TOKEN)
+                ? Answer.jsonError(400, "TaskTimedOut", "Task Timed Out")
+                : Answer.json("{}");
     }
 
     /** A side-effect-free stand-in for the user's processor that takes each kind of result. */
