@@ -11,6 +11,8 @@ import io.sfncallback.approval.config.ApprovalConfig;
 import io.sfncallback.approval.page.ApprovalPages;
 import io.sfncallback.approval.page.HttpRequest;
 import io.sfncallback.approval.page.PageResponse;
+import io.sfncallback.approval.snapstart.PagePriming;
+import io.sfncallback.approval.snapstart.Priming;
 import io.sfncallback.approval.store.ApprovalStore;
 import io.sfncallback.core.callback.TaskCallbacks;
 import io.sfncallback.core.logging.JsonLog;
@@ -18,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The Lambda entry point of the approval page
@@ -26,8 +30,9 @@ import java.util.Objects;
  * format 2.0:
  * <a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html">HTTP API Lambda integrations</a>).
  *
- * <p>Thin: the constructor reads the configuration and builds the clients once, in the init phase;
- * each request goes to {@link ApprovalPages}, which never throws.
+ * <p>Thin: the constructor reads the configuration and builds the clients once, in the init phase,
+ * and registers the SnapStart priming hook ({@link PagePriming}); each request goes to
+ * {@link ApprovalPages}, which never throws.
  */
 public final class ApprovalPageHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -36,6 +41,8 @@ public final class ApprovalPageHandler implements RequestHandler<APIGatewayV2HTT
 
     private final ApprovalPages pages;
     private final JsonLog log;
+    // Held so the CRaC context, which may reference resources weakly, keeps it until the snapshot.
+    private final Priming priming;
 
     /** Used by the Lambda runtime: the configuration comes from the environment. */
     public ApprovalPageHandler() {
@@ -48,15 +55,22 @@ public final class ApprovalPageHandler implements RequestHandler<APIGatewayV2HTT
     }
 
     ApprovalPageHandler(ApprovalConfig config, Clock clock) {
-        this(pages(config, new ApprovalClients(config), clock), new JsonLog(LambdaRuntime.getLogger(), config.logLevel(), null, clock));
+        this(config, pages(config, new ApprovalClients(config), clock), new JsonLog(LambdaRuntime.getLogger(), config.logLevel(), null, clock));
+    }
+
+    private ApprovalPageHandler(ApprovalConfig config, ApprovalPages pages, JsonLog log) {
+        this(pages, log, new PagePriming(config, log), Core.getGlobalContext());
         log.at(LogLevel.INFO, "approval page handler ready")
                 .with("originOverride", config.pageOrigin())
                 .write();
     }
 
-    ApprovalPageHandler(ApprovalPages pages, JsonLog log) {
+    /** Registers {@code priming} as the SnapStart hook with {@code crac}. */
+    ApprovalPageHandler(ApprovalPages pages, JsonLog log, Priming priming, org.crac.Context<Resource> crac) {
         this.pages = Objects.requireNonNull(pages, "pages");
         this.log = Objects.requireNonNull(log, "log");
+        this.priming = Objects.requireNonNull(priming, "priming");
+        crac.register(priming);
     }
 
     /** The page service as deployed, from a configuration and its clients. */

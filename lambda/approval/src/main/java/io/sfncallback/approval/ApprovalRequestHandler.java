@@ -13,6 +13,8 @@ import io.sfncallback.approval.link.LinkSecrets;
 import io.sfncallback.approval.notify.ApprovalNotifier;
 import io.sfncallback.approval.request.ApprovalRequester;
 import io.sfncallback.approval.request.RequestOutcome;
+import io.sfncallback.approval.snapstart.Priming;
+import io.sfncallback.approval.snapstart.RequestPriming;
 import io.sfncallback.approval.store.ApprovalStore;
 import io.sfncallback.core.callback.TaskCallbacks;
 import io.sfncallback.core.logging.JsonLog;
@@ -23,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The Lambda entry point of the approval task
@@ -31,10 +35,11 @@ import java.util.Objects;
  * {@code {"TaskToken": $$.Task.Token, "ExecutionArn": $$.Execution.Id, "Request": {"summary": "…"}}}.
  *
  * <p>Thin, like the worker's handler: the constructor runs in the init phase, reads the
- * configuration once (failing the init with the variable's name on a bad value) and builds the
- * clients; each invocation hands the payload to {@link ApprovalRequester}. The return value is a
- * small JSON object without token or links; Step Functions keeps waiting for the callback either
- * way (<a href="https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token">wait
+ * configuration once (failing the init with the variable's name on a bad value), builds the
+ * clients and registers the SnapStart priming hook ({@link RequestPriming}); each invocation hands
+ * the payload to {@link ApprovalRequester}. The return value is a small JSON object without token
+ * or links; Step Functions keeps waiting for the callback either way
+ * (<a href="https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token">wait
  * for a callback with the task token</a>). An exception, when AWS services keep failing, fails the
  * invocation so that the state's Retry applies.
  */
@@ -45,6 +50,8 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
 
     private final ApprovalRequester requester;
     private final JsonLog log;
+    // Held so the CRaC context, which may reference resources weakly, keeps it until the snapshot.
+    private final Priming priming;
 
     /** Used by the Lambda runtime: the configuration comes from the environment. */
     public ApprovalRequestHandler() {
@@ -57,17 +64,24 @@ public final class ApprovalRequestHandler implements RequestStreamHandler {
     }
 
     ApprovalRequestHandler(ApprovalConfig config, Clock clock) {
-        this(requester(config, new ApprovalClients(config), clock),
+        this(config, requester(config, new ApprovalClients(config), clock),
                 new JsonLog(LambdaRuntime.getLogger(), config.logLevel(), null, clock));
+    }
+
+    private ApprovalRequestHandler(ApprovalConfig config, ApprovalRequester requester, JsonLog log) {
+        this(requester, log, new RequestPriming(config, log), Core.getGlobalContext());
         log.at(LogLevel.INFO, "approval request handler ready")
                 .with("approvers", config.approvers().size())
                 .with("timeoutSeconds", config.timeout().toSeconds())
                 .write();
     }
 
-    ApprovalRequestHandler(ApprovalRequester requester, JsonLog log) {
+    /** Registers {@code priming} as the SnapStart hook with {@code crac}. */
+    ApprovalRequestHandler(ApprovalRequester requester, JsonLog log, Priming priming, org.crac.Context<Resource> crac) {
         this.requester = Objects.requireNonNull(requester, "requester");
         this.log = Objects.requireNonNull(log, "log");
+        this.priming = Objects.requireNonNull(priming, "priming");
+        crac.register(priming);
     }
 
     /** The request service as deployed, from a configuration and its clients. */
