@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks the worker: deployment package size, simulated cold start and batch concurrency,
+# Benchmarks the functions: deployment package sizes, simulated cold starts (the worker's, and the
+# approval functions' without and after their SnapStart priming) and the worker's batch concurrency,
 # each as a ratio against a baseline measured in the same run. See docs/benchmarks.md.
 set -euo pipefail
 
@@ -7,8 +8,9 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/bench-worker.sh [--quick] [--update-docs] [--runs N]
 
-Builds the worker twice (lean, and with the SDK's default HTTP clients as the baseline), then
-measures both in fresh JVMs against a local Step Functions endpoint.
+Builds the worker twice (lean, and with the SDK's default HTTP clients as the baseline) and the
+approval functions' jar, then measures them in fresh JVMs against a local endpoint that answers as
+Step Functions, DynamoDB and SNS do. Fails when the worker jar is over its 5.75 MiB goal.
 
   --quick        5 cold starts per variant and 10 batches instead of 15 and 30
   --runs N       cold starts per variant (default 15)
@@ -41,20 +43,26 @@ require_java21
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "==> building the baseline jar (SDK default HTTP clients)" >&2
-(cd "$root/lambda" && ./mvnw -q -B -P default-http-clients package -DskipTests)
-cp "$root/lambda/target/callback-worker-default-clients.jar" "$work/baseline.jar"
-echo "==> building the lean jar" >&2
-(cd "$root/lambda" && ./mvnw -q -B package -DskipTests)
+# The jars are copied out as soon as they are built: the same checkout may be building again.
+echo "==> building the worker's baseline jar (SDK default HTTP clients)" >&2
+(cd "$root" && ./mvnw -q -B -P default-http-clients package -DskipTests -pl lambda/worker -am)
+cp "$root/lambda/worker/target/callback-worker-default-clients.jar" "$work/baseline.jar"
+echo "==> building the deployed jars (worker, approval functions)" >&2
+(cd "$root" && ./mvnw -q -B package -DskipTests -pl lambda/worker,lambda/approval -am)
+cp "$root/lambda/worker/target/callback-worker.jar" "$work/callback-worker.jar"
+cp "$root/lambda/approval/target/callback-approval.jar" "$work/callback-approval.jar"
 
-echo "==> compiling the probe" >&2
-mkdir -p "$work/probe"
-"$JAVA_HOME/bin/javac" -d "$work/probe" -cp "$root/lambda/target/callback-worker.jar" "$root/scripts/bench/ColdStartProbe.java"
+echo "==> compiling the probes" >&2
+mkdir -p "$work/probe" "$work/approval-probe"
+"$JAVA_HOME/bin/javac" -d "$work/probe" -cp "$work/callback-worker.jar" "$root/scripts/bench/ColdStartProbe.java"
+"$JAVA_HOME/bin/javac" -d "$work/approval-probe" -cp "$work/callback-approval.jar" "$root/scripts/bench/ApprovalColdStartProbe.java"
 
-echo "==> measuring (this takes a minute or two)" >&2
+echo "==> measuring (this takes a few minutes)" >&2
 "$JAVA_HOME/bin/java" "$root/scripts/bench/WorkerBenchmark.java" \
-  --lean-jar "$root/lambda/target/callback-worker.jar" \
+  --lean-jar "$work/callback-worker.jar" \
   --baseline-jar "$work/baseline.jar" \
   --probe-classes "$work/probe" \
+  --approval-jar "$work/callback-approval.jar" \
+  --approval-probe-classes "$work/approval-probe" \
   --java "$JAVA_HOME/bin/java" \
   --runs "$runs" --batch-rounds "$rounds" ${quick[@]+"${quick[@]}"} ${update[@]+"${update[@]}"}
