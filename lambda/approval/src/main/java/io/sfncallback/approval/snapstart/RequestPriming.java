@@ -16,6 +16,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
  * Primes the approval task's function ({@link ApprovalRequestHandler}): a new request (DynamoDB
  * PutItem twice, SNS Publish, UpdateItem), the same request again as a Step Functions Retry sends it
  * (a failed condition, GetItem) and an invalid one (SendTaskFailure, answered with TaskTimedOut).
+ * The link secrets and form key it makes come from new {@code SecureRandom} instances that are
+ * dropped with them, as every request's are ({@link io.sfncallback.approval.link.LinkSecrets}): no
+ * random state made before the snapshot is used after it.
  */
 public final class RequestPriming extends Priming {
 
