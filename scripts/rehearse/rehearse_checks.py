@@ -5,6 +5,9 @@
       Reads `terraform show -json PLAN`. Prints every in-place update (address and the attributes
       it changes) and every delete or replace; exit 1 when any resource would be deleted or
       replaced, 0 otherwise.
+  rehearse_checks.py start-execution --endpoint URL --state-machine NAME
+      Starts an execution of the named state machine (input {"orderId": "rehearsal"}) and prints
+      its ARN once the execution is RUNNING; exit 1 when it is not.
   rehearse_checks.py leftovers --endpoint URL --prefix NAME_PREFIX
       Lists what the emulator still holds of a stack named NAME_PREFIX (queues, state machines,
       functions, event source mappings, roles, log groups, tables, topics, HTTP APIs, alarms);
@@ -53,17 +56,36 @@ def plan(path):
     return 0
 
 
-def leftovers(endpoint, prefix):
+def aws_client(endpoint, service):
     import boto3  # comes with moto
 
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+def start_execution(endpoint, name):
+    sfn = aws_client(endpoint, "stepfunctions")
+    machines = [m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == name]
+    if not machines:
+        print(f"start-execution: no state machine {name}", file=sys.stderr)
+        return 1
+    arn = sfn.start_execution(stateMachineArn=machines[0], input=json.dumps({"orderId": "rehearsal"}))["executionArn"]
+    execution = sfn.describe_execution(executionArn=arn)
+    if execution["status"] != "RUNNING":
+        print(f"start-execution: {arn} is {execution['status']}: {execution.get('error')} {execution.get('cause')}", file=sys.stderr)
+        return 1
+    print(arn)
+    return 0
+
+
+def leftovers(endpoint, prefix):
     def client(service):
-        return boto3.client(
-            service,
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        return aws_client(endpoint, service)
 
     left = []
     left += [f"queue {url}" for url in client("sqs").list_queues().get("QueueUrls", []) if prefix in url]
@@ -88,12 +110,17 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     plan_parser = commands.add_parser("plan")
     plan_parser.add_argument("plan_json")
+    start_parser = commands.add_parser("start-execution")
+    start_parser.add_argument("--endpoint", required=True)
+    start_parser.add_argument("--state-machine", required=True)
     leftovers_parser = commands.add_parser("leftovers")
     leftovers_parser.add_argument("--endpoint", required=True)
     leftovers_parser.add_argument("--prefix", required=True)
     args = parser.parse_args(argv)
     if args.command == "plan":
         return plan(args.plan_json)
+    if args.command == "start-execution":
+        return start_execution(args.endpoint, args.state_machine)
     return leftovers(args.endpoint, args.prefix)
 
 

@@ -317,13 +317,8 @@ second_plan() {
 # One execution waits for its task (the worker is not running), so the destroy-time provisioner
 # has something to stop, as it would on an account where tasks are in flight.
 destroy_with_waiting_execution() {
-  local machine execution
-  machine="$(tf state show -no-color aws_sfn_state_machine.callback 2> /dev/null | sed -n 's/^ *arn *= *"\(.*\)"$/\1/p' | head -n 1)"
-  if [ -z "$machine" ]; then
-    machine="$("$aws_cli" --endpoint-url "$endpoint" stepfunctions list-state-machines --query "stateMachines[?name=='$prefix-callback'].stateMachineArn" --output text)"
-  fi
-  execution="$("$aws_cli" --endpoint-url "$endpoint" stepfunctions start-execution --state-machine-arn "$machine" \
-    --input '{"orderId":"rehearsal"}' --query executionArn --output text)"
+  local execution
+  execution="$(python3 "$here/rehearse_checks.py" start-execution --endpoint "$endpoint" --state-machine "$prefix-callback")"
   echo "upgrade: started $execution, left waiting for its task"
   logged "$work/e-destroy.log" tf destroy -input=false -no-color -auto-approve -parallelism=20
   if ! grep -q "stop-executions: stopped $execution" "$work/e-destroy.log"; then
