@@ -89,7 +89,8 @@ sqs_endpoint="$(field sqsEndpoint)"
 state_machine_arn="$(field stateMachineArn)"
 dlq_url="$(field dlqUrl)"
 region="$(field region)"
-export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION="$region" AWS_PAGER=""
+# AWS_DEFAULT_REGION too: the AWS CLI v1 reads only that one (the redrive check may use a v1).
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION="$region" AWS_DEFAULT_REGION="$region" AWS_PAGER=""
 echo "[e2e-cli] ready: Step Functions $sfn_endpoint, SQS $sqs_endpoint"
 
 failures=0
@@ -175,6 +176,31 @@ if AWS_ENDPOINT_URL="$sfn_endpoint" STATE_MACHINE_ARN="$state_machine_arn" AWS_C
 else
   echo "  FAIL the smoke test"
   failures=$((failures + 1))
+fi
+
+echo "[e2e-cli] redrive of the dead-letter queue (scripts/redrive-dead-letters.sh)"
+sqs() { "$aws_cli" --endpoint-url "$sqs_endpoint" sqs "$@"; }
+dlq_arn="$(sqs get-queue-attributes --queue-url "$dlq_url" --attribute-names QueueArn --query Attributes.QueueArn --output text)"
+sqs send-message --queue-url "$(field queueUrl)" --message-body "not json: a dead letter for the redrive" > /dev/null
+waited=0
+until [[ "$(sqs get-queue-attributes --queue-url "$dlq_url" --attribute-names ApproximateNumberOfMessages \
+    --query Attributes.ApproximateNumberOfMessages --output text)" == 1 ]]; do
+  if (( waited >= timeout_seconds )); then
+    break
+  fi
+  (( waited % 5 == 0 )) && echo "[e2e-cli] waiting for the bad message to reach the DLQ (${waited}s)"
+  sleep 1
+  waited=$((waited + 1))
+done
+set +e
+redrive="$("$root/scripts/redrive-dead-letters.sh" --dlq-arn "$dlq_arn" --endpoint-url "$sqs_endpoint" --poll 1 2>&1)"
+status=$?
+set -e
+if [[ "$status" == 3 ]]; then
+  # No CLI on this machine has the command: the script must say what to do instead.
+  check "without a CLI that can move messages, redrive says how to do it otherwise" "Start DLQ redrive" "$redrive"
+else
+  check "redrive moves the dead letter back to the tasks queue" "1 message(s) moved" "$redrive"
 fi
 
 if (( failures > 0 )); then

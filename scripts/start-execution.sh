@@ -135,6 +135,11 @@ out_dir=""
 quiet=0
 check_only=0
 live_wait=600
+# getopts takes only short options; --help is the long form users try first.
+if [ "${1:-}" = "--help" ]; then
+  usage
+  exit 0
+fi
 while getopts ":a:i:f:n:t:p:o:w:Wqch" opt; do
   case "$opt" in
     a) arn="$OPTARG" ;;

@@ -101,6 +101,8 @@ fi
 # --- start-execution.sh ----------------------------------------------------------------------
 se="$scripts/start-execution.sh"
 run "help lists the exit codes" 0 "^  4   still RUNNING" "$se" -h
+run "--help prints the usage" 0 "^usage: scripts/start-execution.sh" "$se" --help
+refute "--help is no unknown option" "unknown option" "$LAST_OUTPUT"
 run "success: exit 0, status and output" 0 '"status": "done"' "$se" -p 0.05 -i '{"mode":"succeed"}'
 check "success: prints the status line" '^status: SUCCEEDED$' "$LAST_OUTPUT"
 run "progress lines while RUNNING" 0 '\[[0-9]+s\] RUNNING' "$se" -p 0.05

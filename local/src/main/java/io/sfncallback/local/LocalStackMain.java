@@ -151,7 +151,7 @@ public final class LocalStackMain {
 
                 %s; any region and dummy credentials; always pass --endpoint-url:
 
-                  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=%s
+                  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=%s AWS_DEFAULT_REGION=%s
                   %s start-execution --state-machine-arn %s --input '{"mode":"slow","seconds":3}'
                   %s describe-execution --execution-arn <executionArn printed above>
                   %s get-execution-history --execution-arn <executionArn printed above>
@@ -161,7 +161,7 @@ public final class LocalStackMain {
                 Other demo inputs: {"mode":"reject"}, {"mode":"crash"}, {"mode":"hang","seconds":90},
                 {"mode":"retry","succeedOnAttempt":2}: see docs/reference.md.
 
-                """.formatted(which, stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
+                """.formatted(which, stack.config().region(), stack.config().region(), sfn, stack.stateMachineArn(), sfn, sfn, sfn,
                 stack.stateMachineArn(), sqs, stack.queues().deadLetterQueueUrl()));
         stack.approvalLoop().ifPresentOrElse(approval -> System.out.println("""
                         Human approval: start a run that asks for it, open the outbox, click the link, approve or reject:
