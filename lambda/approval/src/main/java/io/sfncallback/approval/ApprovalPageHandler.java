@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.sfncallback.approval.aws.ApprovalClients;
 import io.sfncallback.approval.config.ApprovalConfig;
 import io.sfncallback.approval.page.ApprovalPages;
+import io.sfncallback.approval.page.Executions;
 import io.sfncallback.approval.page.HttpRequest;
 import io.sfncallback.approval.page.PageResponse;
 import io.sfncallback.approval.snapstart.PagePriming;
@@ -78,6 +79,7 @@ public final class ApprovalPageHandler implements RequestHandler<APIGatewayV2HTT
         return new ApprovalPages(
                 new ApprovalStore(clients.dynamoDb(), config.table(), config.retention()),
                 new TaskCallbacks(clients.stepFunctions()),
+                new Executions(clients.stepFunctions()),
                 clock,
                 config.callTimeout().plus(LEASE_MARGIN),
                 config.pageOrigin());

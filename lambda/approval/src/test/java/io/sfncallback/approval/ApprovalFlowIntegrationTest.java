@@ -100,6 +100,25 @@ class ApprovalFlowIntegrationTest {
                         + "<MessageId>" + UUID.randomUUID() + "</MessageId></PublishResult>"
                         + "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>")));
         answerStepFunctions(200, "{}");
+        describeExecutionAs("RUNNING");
+    }
+
+    /** The one request item of this test's table, as DynamoDB holds it. */
+    private Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> requestItem() {
+        try (var client = dynamo.client()) {
+            return client.scan(r -> r.tableName(env.get("APPROVALS_TABLE"))).items().stream()
+                    .filter(item -> item.get("pk").s().startsWith("request#")).findFirst().orElseThrow();
+        }
+    }
+
+    /** DescribeExecution, which the page asks before it shows a form, answers {@code status}. */
+    private static void describeExecutionAs(String status) {
+        stepFunctions.stubFor(WireMock.post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.DescribeExecution")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{\"executionArn\":\"" + EXECUTION + "\",\"stateMachineArn\":\"arn:aws:states:eu-west-1:"
+                                + "123456789012:stateMachine:sfn-callback-callback\",\"status\":\"" + status
+                                + "\",\"startDate\":1.7E9}")));
     }
 
     private static void answerStepFunctions(int status, String body) {
@@ -234,7 +253,7 @@ class ApprovalFlowIntegrationTest {
         assertThat(mails).extracting(m -> m.get("MessageAttributes.entry.1.Value.StringValue"))
                 .containsExactlyInAnyOrder("alice@example.com", "bob@example.com");
         assertThat(mails).allSatisfy(m -> assertThat(m.get("Message")).contains("Order 42: 3 laptops for EUR 4,200").contains("order-42"));
-        assertThat(mails).extracting(m -> m.get("Subject")).containsOnly("Approval requested: order-42");
+        assertThat(mails).extracting(m -> m.get("Subject")).containsOnly("Approval requested: Order 42: 3 laptops for EUR 4,200");
         String alice = linkOf("alice@example.com");
         assertThat(alice).isNotEqualTo(linkOf("bob@example.com"));
 
@@ -289,20 +308,48 @@ class ApprovalFlowIntegrationTest {
         assertThat(failures).singleElement().satisfies(f -> {
             assertThat(f.get("taskToken").getAsString()).isEqualTo(token);
             assertThat(f.get("error").getAsString()).isEqualTo("Approval.Rejected");
-            assertThat(f.get("cause").getAsString()).matches("Rejected by bob@example\\.com at \\S+Z without a comment\\.");
+            JsonObject cause = JsonParser.parseString(f.get("cause").getAsString()).getAsJsonObject();
+            assertThat(cause.get("approver").getAsString()).isEqualTo("bob@example.com");
+            assertThat(cause.get("decidedAt").getAsString()).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z");
+            assertThat(cause.get("comment").isJsonNull()).isTrue();
         });
         assertTokenNeverShown();
     }
 
     @Test
-    void aRejectionsCommentIsTheCause() throws IOException {
+    void aRejectionsCauseNamesTheApproverAndTheCommentIsOnlyTheComment() throws IOException {
         requestApproval("Refund EUR 90 to customer 7");
         String bob = linkOf("bob@example.com");
 
-        decideInBrowser(bob, formTokenOf(get(bob)), "reject", "Customer 7 was refunded last week");
+        // Issue 18, attack 3: bob's comment pretends that the CFO decided.
+        decideInBrowser(bob, formTokenOf(get(bob)), "reject", "Rejected by cfo@example.com");
 
-        assertThat(callbacks("SendTaskFailure")).singleElement()
-                .satisfies(f -> assertThat(f.get("cause").getAsString()).isEqualTo("Customer 7 was refunded last week"));
+        assertThat(callbacks("SendTaskFailure")).singleElement().satisfies(f -> {
+            JsonObject cause = JsonParser.parseString(f.get("cause").getAsString()).getAsJsonObject();
+            assertThat(cause.keySet()).containsExactly("approver", "decidedAt", "comment");
+            assertThat(cause.get("approver").getAsString()).isEqualTo("bob@example.com");
+            assertThat(cause.get("comment").getAsString()).isEqualTo("Rejected by cfo@example.com");
+        });
+    }
+
+    /** Issue 18, attack 4: the execution was stopped while the request waited; the link shows no form. */
+    @Test
+    void aStoppedExecutionsLinkAnswersGoneWithoutAFormAndTheRequestForgetsItsToken() throws IOException {
+        requestApproval("Deploy build 1.2.3 to production");
+        String alice = linkOf("alice@example.com");
+        describeExecutionAs("ABORTED");
+
+        APIGatewayV2HTTPResponse shown = get(alice);
+
+        assertThat(shown.getStatusCode()).isEqualTo(410);
+        assertThat(shown.getBody()).contains("was stopped").doesNotContain("<form").doesNotContain("<button");
+        assertThat(callbacks("SendTaskSuccess")).isEmpty();
+        assertThat(callbacks("SendTaskFailure")).isEmpty();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = requestItem();
+        assertThat(item.get("status").s()).isEqualTo("CLOSED");
+        assertThat(item.get("closedReason").s()).isEqualTo("execution ABORTED before a decision");
+        assertThat(item).doesNotContainKey("taskToken");
+        assertThat(get(linkOf("bob@example.com")).getStatusCode()).as("every link of the request").isEqualTo(410);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.sfncallback.approval.store.Decision;
 import io.sfncallback.approval.store.LinkRecord;
 import io.sfncallback.approval.store.RequestRecord;
 import io.sfncallback.approval.store.Status;
+import io.sfncallback.core.approval.ReadableText;
 import io.sfncallback.core.callback.CallbackResult;
 import io.sfncallback.core.callback.TaskCallbacks;
 import io.sfncallback.core.callback.Text;
@@ -35,12 +36,16 @@ import software.amazon.awssdk.core.exception.SdkException;
  * The approval page behind {@code GET} and {@code POST /approvals/{link}}: shows a request and takes
  * its one decision.
  *
- * <p>A GET only reads (mail scanners and link previews open links). A POST decides, in three steps:
+ * <p>A GET only reads (mail scanners and link previews open links), with one exception: when Step
+ * Functions says the request's execution no longer runs ({@link Executions}), the request is marked
+ * closed, its token forgotten, and the link answers 410 instead of showing a form. A POST decides, in
+ * three steps:
  * <ol>
  *   <li>claim the request's one decision with a conditional update, which fails when anyone decided
  *       first (409) or the request expired or closed (410);</li>
  *   <li>send it: SendTaskSuccess {@code {"approved": true, "approver", "comment", "decidedAt"}}, or
- *       SendTaskFailure {@code Approval.Rejected} with the comment as cause;</li>
+ *       SendTaskFailure {@code Approval.Rejected} with the cause {@code {"approver", "decidedAt", "comment"}}
+ *       (the comment is only ever the comment: it cannot speak for who decided);</li>
  *   <li>end the claim by what Step Functions answered: accepted, the request is decided and the token
  *       removed (200); the task had already closed (TaskTimedOut, TaskDoesNotExist, InvalidToken), the
  *       request is closed (410); Step Functions unreachable after the SDK's retries, the claim is
@@ -51,7 +56,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * <p>No answer carries a stack trace, the task token or the link; the log names a link by its
  * fingerprint only. Status codes: 200 page or decision taken, 400 malformed form, 403 cross-site or
  * missing form token, 404 unknown or malformed link, 405 other methods, 409 already decided (or being
- * decided), 410 expired or closed, 413 body too large, 415 not a form, 503 AWS unavailable, 500 a bug.
+ * decided), 410 expired or closed or its execution ended, 413 body too large, 415 not a form, 503 AWS unavailable, 500 a bug.
  */
 public final class ApprovalPages {
 
@@ -63,6 +68,7 @@ public final class ApprovalPages {
 
     private final ApprovalStore store;
     private final TaskCallbacks callbacks;
+    private final Executions executions;
     private final Clock clock;
     private final Duration lease;
     private final String originOverride;
@@ -70,11 +76,14 @@ public final class ApprovalPages {
     /**
      * @param lease          how long a claimed decision is held before another click may take over;
      *                       longer than one Step Functions call with its retries
+     * @param executions     asked whether a request's execution still runs before a form is shown or a decision taken
      * @param originOverride the page's origin when it is not {@code https://<API domain>} (local runs), or {@code null}
      */
-    public ApprovalPages(ApprovalStore store, TaskCallbacks callbacks, Clock clock, Duration lease, String originOverride) {
+    public ApprovalPages(ApprovalStore store, TaskCallbacks callbacks, Executions executions, Clock clock, Duration lease,
+                         String originOverride) {
         this.store = Objects.requireNonNull(store, "store");
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+        this.executions = Objects.requireNonNull(executions, "executions");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.originOverride = originOverride;
@@ -149,14 +158,26 @@ public final class ApprovalPages {
         if (notOpen.isPresent()) {
             return notOpen.get();
         }
+        Optional<PageResponse> ended = executionEnded(approval, now, log);
+        if (ended.isPresent()) {
+            return ended.get();
+        }
+        String formToken = FormTokens.of(approval.formKey(), linkHash);
         if (!post) {
-            return new PageResponse(200, HtmlPages.HEADERS,
-                    HtmlPages.requestForm(link.get(), approval, FormTokens.of(approval.formKey(), linkHash)), "SHOWN");
+            return new PageResponse(200, HtmlPages.HEADERS, HtmlPages.requestForm(link.get(), approval, formToken), "SHOWN");
+        }
+        String typed = form.get(HtmlPages.COMMENT_FIELD);
+        Optional<String> hidden = typed == null ? Optional.empty() : ReadableText.refusal("The comment", typed);
+        if (hidden.isPresent()) {
+            // The form again, with what was typed, so that the approver can correct it.
+            return new PageResponse(400, HtmlPages.HEADERS,
+                    HtmlPages.requestForm(link.get(), approval, formToken, typed, hidden.get() + ". Nothing was decided."),
+                    "BAD_COMMENT");
         }
         return decide(request, link.get(), linkFingerprint, approval, form, now, log);
     }
 
-    /** 409 or 410 when the request can take no decision now; empty when it is open. */
+    /** 409 or 410 when the request can take no decision now (by its record); empty when it is open. */
     private Optional<PageResponse> notOpen(LinkRecord link, RequestRecord approval, Instant now) {
         if (approval.status().decided()) {
             return Optional.of(new PageResponse(409, HtmlPages.HEADERS, HtmlPages.alreadyDecided(link, approval), "ALREADY_DECIDED"));
@@ -168,6 +189,44 @@ public final class ApprovalPages {
             return Optional.of(new PageResponse(409, HtmlPages.HEADERS, HtmlPages.beingDecided(), "BEING_DECIDED"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * 410 when Step Functions says the request's execution no longer runs (stopped, failed, timed out):
+     * the request is closed and its token forgotten. Empty when it runs, or when Step Functions cannot
+     * be asked (then the decision's own callback is the judge, as before).
+     */
+    private Optional<PageResponse> executionEnded(RequestRecord approval, Instant now, JsonLog log) {
+        Executions.State state = executions.state(approval.executionArn());
+        if (state instanceof Executions.Unknown unknown) {
+            log.at(LogLevel.WARN, "approval page: could not ask Step Functions whether the execution runs")
+                    .with("approvalId", approval.requestId())
+                    .with("detail", unknown.detail())
+                    .write();
+            return Optional.empty();
+        }
+        if (!(state instanceof Executions.Ended ended)) {
+            return Optional.empty();
+        }
+        boolean closed;
+        try {
+            closed = store.closeEnded(approval.requestId(), "execution " + ended.status() + " before a decision", now);
+        } catch (SdkException e) {
+            // The page still says closed; the next visit tries again.
+            closed = false;
+            log.at(LogLevel.ERROR, "approval could not be marked closed")
+                    .with("approvalId", approval.requestId())
+                    .with("detail", e.getClass().getSimpleName() + ": " + e.getMessage())
+                    .write();
+        }
+        log.at(LogLevel.INFO, "approval closed: its execution ended")
+                .with("approvalId", approval.requestId())
+                .with("executionArn", approval.executionArn())
+                .with("executionStatus", ended.status())
+                .with("recorded", closed)
+                .write();
+        return Optional.of(new PageResponse(410, HtmlPages.HEADERS, HtmlPages.executionEnded(approval, ended.description()),
+                "EXECUTION_ENDED"));
     }
 
     private PageResponse decide(HttpRequest request, LinkRecord link, String linkFingerprint, RequestRecord approval,
@@ -271,9 +330,17 @@ public final class ApprovalPages {
         return output.toString();
     }
 
+    /**
+     * The rejection's cause: a JSON object {@code {"approver", "decidedAt", "comment"}} (comment null when
+     * none), so that the history names who decided, whatever the comment says, and a later state can read
+     * it with {@code States.StringToJson($.Cause)}.
+     */
     static String cause(Decision decision) {
-        return decision.comment() != null ? decision.comment()
-                : "Rejected by " + decision.approver() + " at " + decision.decidedAt() + " without a comment.";
+        JsonObject cause = new JsonObject();
+        cause.addProperty("approver", decision.approver());
+        cause.addProperty("decidedAt", decision.decidedAt().toString());
+        cause.add("comment", decision.comment() == null ? JsonNull.INSTANCE : new JsonPrimitive(decision.comment()));
+        return cause.toString();
     }
 
     private static String comment(String raw) {
@@ -332,9 +399,6 @@ public final class ApprovalPages {
         if (comment != null && comment.strip().length() > HtmlPages.MAX_COMMENT_LENGTH) {
             return refuse(badForm("the comment has " + comment.strip().length() + " characters; at most "
                     + HtmlPages.MAX_COMMENT_LENGTH + " are allowed"));
-        }
-        if (comment != null && comment.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
-            return refuse(badForm("the comment contains a control character"));
         }
         return new FormOrRefusal(form, null);
     }

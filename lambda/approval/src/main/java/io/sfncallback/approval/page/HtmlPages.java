@@ -4,6 +4,7 @@ import io.sfncallback.approval.notify.ApprovalMail;
 import io.sfncallback.approval.store.Decision;
 import io.sfncallback.approval.store.LinkRecord;
 import io.sfncallback.approval.store.RequestRecord;
+import io.sfncallback.core.approval.ReadableText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +31,8 @@ final class HtmlPages {
 
     static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
             + "line-height:1.5;color:#1b1b1b}h1{font-size:1.5rem}dt{font-weight:600}dd{margin:0 0 .5rem}"
-            + ".summary{white-space:pre-wrap;overflow-wrap:anywhere;border-left:4px solid #888;padding:.5rem 1rem;"
-            + "background:#f4f4f4}textarea{width:100%;box-sizing:border-box}button{font-size:1rem;padding:.5rem 1.5rem;"
+            + ".summary{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext;border-left:4px solid #888;"
+            + "padding:.5rem 1rem;background:#f4f4f4}.problem{border-left:4px solid #b00020;padding:.5rem 1rem}textarea{width:100%;box-sizing:border-box}button{font-size:1rem;padding:.5rem 1.5rem;"
             + "margin:1rem 1rem 0 0}.note{color:#555;font-size:.9rem}";
 
     /** The response headers of every page: no script, no framing, no caching, no referrer. */
@@ -47,10 +48,10 @@ final class HtmlPages {
                 + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("X-Frame-Options", "DENY");
-        // Not no-referrer: under it a browser sends "Origin: null" with the page's own form POST (Fetch
-        // standard, "serializing a request origin"), which CrossSiteGuard must refuse. same-origin
-        // sends the Referer (it holds the link) only back to this origin; the page loads nothing else.
-        headers.put("Referrer-Policy", "same-origin");
+        // The Referer would hold the link. Under no-referrer a browser sends "Origin: null" with the
+        // page's own form POST (Fetch standard, "append a request Origin header"); CrossSiteGuard
+        // accepts that only together with Sec-Fetch-Site: same-origin.
+        headers.put("Referrer-Policy", "no-referrer");
         headers.put("Cache-Control", "no-store");
         headers.put("Strict-Transport-Security", "max-age=31536000");
         headers.put("Cross-Origin-Opener-Policy", "same-origin");
@@ -70,21 +71,31 @@ final class HtmlPages {
 
     /** The request and its decision form (GET). */
     static String requestForm(LinkRecord link, RequestRecord request, String formToken) {
+        return requestForm(link, request, formToken, null, null);
+    }
+
+    /**
+     * The request and its form; {@code comment} is put back into the comment field and {@code problem}
+     * said above the form when a POST was refused for what was typed.
+     */
+    static String requestForm(LinkRecord link, RequestRecord request, String formToken, String comment, String problem) {
         return page("Approval requested",
                 "<h1>Approval requested</h1>"
+                        + (problem == null ? "" : "<p class=\"problem\" role=\"alert\">" + html(problem) + "</p>")
                         + "<dl>"
                         + "<dt>For</dt><dd>" + html(link.approver()) + "</dd>"
-                        + "<dt>Execution</dt><dd>" + html(ApprovalMail.executionName(request.executionArn())) + "</dd>"
+                        + "<dt>Execution</dt><dd dir=\"auto\"><bdi>" + shown(ApprovalMail.executionName(request.executionArn()))
+                        + "</bdi></dd>"
                         + "<dt>Requested</dt><dd>" + time(request.createdAt()) + "</dd>"
                         + "<dt>Expires</dt><dd>" + time(request.expiresAt()) + "</dd>"
                         + "</dl>"
                         + "<h2>What is to be approved</h2>"
-                        + "<div class=\"summary\">" + html(request.summary()) + "</div>"
+                        + "<div class=\"summary\" dir=\"auto\">" + shown(request.summary()) + "</div>"
                         + "<form method=\"post\">"
                         + "<input type=\"hidden\" name=\"" + TOKEN_FIELD + "\" value=\"" + html(formToken) + "\">"
                         + "<p><label for=\"comment\">Comment (optional, at most " + MAX_COMMENT_LENGTH + " characters)</label><br>"
-                        + "<textarea id=\"comment\" name=\"" + COMMENT_FIELD + "\" rows=\"4\" maxlength=\"" + MAX_COMMENT_LENGTH
-                        + "\"></textarea></p>"
+                        + "<textarea id=\"comment\" name=\"" + COMMENT_FIELD + "\" rows=\"4\" dir=\"auto\" maxlength=\""
+                        + MAX_COMMENT_LENGTH + "\">" + (comment == null ? "" : html(comment)) + "</textarea></p>"
                         + "<button type=\"submit\" name=\"" + DECISION_FIELD + "\" value=\"approve\">Approve</button>"
                         + "<button type=\"submit\" name=\"" + DECISION_FIELD + "\" value=\"reject\">Reject</button>"
                         + "</form>"
@@ -97,9 +108,9 @@ final class HtmlPages {
         return page("Request " + what,
                 "<h1>You " + what + " the request</h1>"
                         + "<p>Your decision was recorded at " + time(decision.decidedAt()) + " and sent to the workflow: execution "
-                        + html(ApprovalMail.executionName(request.executionArn()))
+                        + "<bdi>" + shown(ApprovalMail.executionName(request.executionArn())) + "</bdi>"
                         + (decision.approved() ? " continues." : " stops with the error Approval.Rejected.") + "</p>"
-                        + (decision.comment() == null ? "" : "<p>Your comment:</p><div class=\"summary\">" + html(decision.comment()) + "</div>")
+                        + (decision.comment() == null ? "" : "<p>Your comment:</p><div class=\"summary\" dir=\"auto\">" + shown(decision.comment()) + "</div>")
                         + "<p class=\"note\">This link no longer works; you can close this page.</p>");
     }
 
@@ -132,6 +143,14 @@ final class HtmlPages {
                         + "(it timed out or was stopped), so none can be taken any more. Nothing was changed.</p>");
     }
 
+    /** The request's execution ended without a decision (410): no form. */
+    static String executionEnded(RequestRecord request, String how) {
+        return page("Request closed",
+                "<h1>This approval request is closed</h1><p>The workflow's execution <bdi>"
+                        + shown(ApprovalMail.executionName(request.executionArn())) + "</bdi> " + html(how)
+                        + " without waiting for a decision, so none can be taken any more. Nothing was changed.</p>");
+    }
+
     /** A page with a heading and one paragraph, for every other answer. */
     static String message(String title, String text) {
         return page(title, "<h1>" + html(title) + "</h1><p>" + html(text) + "</p>");
@@ -139,6 +158,15 @@ final class HtmlPages {
 
     static String html(String text) {
         return Encode.forHtml(text);
+    }
+
+    /**
+     * Text a requester or approver wrote, escaped, with any character the approval rule refuses shown as
+     * a marker ({@link ReadableText#visible}): for records stored before the rule, and execution names,
+     * which Step Functions does not restrict so.
+     */
+    static String shown(String text) {
+        return html(ReadableText.visible(text));
     }
 
     private static String time(Instant instant) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.sfncallback.core.approval.ApprovalRequests;
+import io.sfncallback.core.approval.ReadableText;
 
 /**
  * The approval task's payload, as the state machine sends it:
@@ -73,12 +74,11 @@ public sealed interface ApprovalEvent {
             return new Invalid(token, executionArn, "The approval request's summary has " + length
                     + " characters; at most " + MAX_SUMMARY_LENGTH + " are allowed.");
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
-                return new Invalid(token, executionArn, String.format(
-                        "The approval request's summary contains the control character U+%04X at position %d; only tabs and line breaks are allowed.", (int) c, i));
-            }
+        // What the approver reads must be what the workflow holds (ReadableText: no bidi overrides,
+        // zero-width or other hidden characters).
+        java.util.Optional<String> hidden = ReadableText.refusal("The approval request's summary", text);
+        if (hidden.isPresent()) {
+            return new Invalid(token, executionArn, hidden.get() + ".");
         }
         return new Valid(token, executionArn, text);
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * DynamoDB, SNS and Step Functions as the approval functions' first requests meet them, answered
  * from memory for the priming hooks: a pending request with one link and one approver, a Publish
- * that returns a message id, SendTaskSuccess accepted and SendTaskFailure refused with TaskTimedOut
+ * that returns a message id, its execution running (DescribeExecution), SendTaskSuccess accepted and SendTaskFailure refused with TaskTimedOut
  * (so that both the success and the error unmarshalling are exercised). A second PutItem of the same
  * key fails its condition, as it does in DynamoDB. Nothing is stored beyond the keys already put.
  */
@@ -58,6 +58,9 @@ final class CannedServices implements Responder {
                     : "{}");
             case SFN + "SendTaskSuccess", SFN + "SendTaskHeartbeat" -> Answer.json("{}");
             case SFN + "SendTaskFailure" -> Answer.jsonError(400, "TaskTimedOut", "Task Timed Out");
+            case SFN + "DescribeExecution" -> Answer.json("{\"executionArn\":\"" + EXECUTION_ARN + "\","
+                    + "\"stateMachineArn\":\"arn:aws:states:us-east-1:000000000000:stateMachine:priming\","
+                    + "\"status\":\"RUNNING\",\"startDate\":" + now().getEpochSecond() + "}");
             default -> Answer.jsonError(400, "UnknownOperationException", "not canned for priming: " + target);
         };
     }

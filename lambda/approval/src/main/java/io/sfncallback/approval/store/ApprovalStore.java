@@ -227,6 +227,35 @@ public final class ApprovalStore {
         return endClaim(requestId, claimId, update);
     }
 
+    /**
+     * Closes a request whose execution ended without a decision (stopped, failed, timed out): only while
+     * nobody holds a claim on it (pending, or its claim's lease lapsed), so a decision being sent right now
+     * is never overwritten. The token is forgotten with it. Returns whether this call closed it.
+     */
+    public boolean closeEnded(String requestId, String reason, Instant now) {
+        Update update = new Update()
+                .set("status", s(Status.CLOSED.name()))
+                .set("closedReason", s(reason))
+                .set("closedAt", s(TIME.format(now)))
+                .remove("taskToken").remove("claimId").remove("claimedUntil").removeDecision();
+        update.names.put("#pk", PK);
+        update.values.put(":pending", s(Status.PENDING.name()));
+        update.values.put(":deciding", s(Status.DECIDING.name()));
+        update.values.put(":nowMs", n(now.toEpochMilli()));
+        try {
+            db.updateItem(r -> r.tableName(table)
+                    .key(Map.of(PK, s(REQUEST_PREFIX + requestId)))
+                    .updateExpression(update.expression())
+                    .conditionExpression("attribute_exists(#pk) AND (#status = :pending"
+                            + " OR (#status = :deciding AND #claimedUntil < :nowMs))")
+                    .expressionAttributeNames(update.names)
+                    .expressionAttributeValues(update.values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     private boolean endClaim(String requestId, String claimId, Update update) {
         update.values.put(":claim", s(claimId));
         try {

@@ -50,13 +50,19 @@ class ApprovalPagesTest {
 
     private final ApprovalStore store = mock(ApprovalStore.class);
     private final TaskCallbacks callbacks = mock(TaskCallbacks.class);
+    private final Executions executions = mock(Executions.class);
     private final CapturingLogger logger = new CapturingLogger();
     private final JsonLog log = new JsonLog(logger, LogLevel.DEBUG, "req-1", Clock.systemUTC());
-    private final ApprovalPages pages = new ApprovalPages(store, callbacks, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(40), null);
+    private final ApprovalPages pages = new ApprovalPages(store, callbacks, executions, Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofSeconds(40), null);
 
     static RequestRecord request(Status status, Instant expiresAt, Decision decision) {
+        return request(status, expiresAt, decision, "Buy 3 laptops");
+    }
+
+    static RequestRecord request(Status status, Instant expiresAt, Decision decision, String summary) {
         return new RequestRecord("rid", status == Status.PENDING || status == Status.DECIDING ? TOKEN : null, EXECUTION,
-                "Buy 3 laptops", List.of("a@example.com"), NOW.minusSeconds(60), expiresAt, status, FORM_KEY,
+                summary, List.of("a@example.com"), NOW.minusSeconds(60), expiresAt, status, FORM_KEY,
                 Set.of("a@example.com"), status == Status.DECIDING ? "c" : null,
                 status == Status.DECIDING ? NOW.plusSeconds(30) : null, decision, null);
     }
@@ -65,6 +71,7 @@ class ApprovalPagesTest {
     void knownLink() {
         when(store.link(HASH)).thenReturn(Optional.of(new LinkRecord(HASH, "rid", "a@example.com", EXECUTION, NOW, NOW.plusSeconds(600))));
         when(store.request("rid")).thenReturn(Optional.of(request(Status.PENDING, NOW.plusSeconds(600), null)));
+        when(executions.state(EXECUTION)).thenReturn(Executions.RUNNING);
     }
 
     static HttpRequest get(String link) {
@@ -88,7 +95,7 @@ class ApprovalPagesTest {
             assertThat(response.headers())
                     .containsEntry("Content-Type", "text/html; charset=utf-8")
                     .containsEntry("X-Content-Type-Options", "nosniff")
-                    .containsEntry("Referrer-Policy", "same-origin")
+                    .containsEntry("Referrer-Policy", "no-referrer")
                     .containsEntry("Cache-Control", "no-store")
                     .containsEntry("X-Frame-Options", "DENY")
                     .containsKey("Strict-Transport-Security");
@@ -176,7 +183,7 @@ class ApprovalPagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"decision=approve&csrf=x&comment=%zz", "decision=approve&decision=reject", "decision=maybe",
-            "comment=hello", "decision=approve&comment=%C3%28", "decision=approve&comment=%00"})
+            "comment=hello", "decision=approve&comment=%C3%28"})
     void aMalformedFormIsABadRequest(String body) {
         PageResponse response = pages.handle(post(body, Map.of()), log);
 
@@ -194,7 +201,8 @@ class ApprovalPagesTest {
     @Test
     void theExpectedOriginIsTheApiDomainOverHttpsUnlessOverridden() {
         assertThat(pages.expectedOrigin(get(SECRET))).isEqualTo("https://api.example.com");
-        ApprovalPages local = new ApprovalPages(store, callbacks, Clock.systemUTC(), Duration.ofSeconds(40), "http://127.0.0.1:8085");
+        ApprovalPages local = new ApprovalPages(store, callbacks, executions, Clock.systemUTC(), Duration.ofSeconds(40),
+                "http://127.0.0.1:8085");
         assertThat(local.expectedOrigin(get(SECRET))).isEqualTo("http://127.0.0.1:8085");
         assertThat(pages.handle(post(validForm("approve"), Map.of("Origin", "https://API.example.com")), log).status())
                 .as("origins compare case-insensitively").isNotEqualTo(403);
@@ -286,6 +294,131 @@ class ApprovalPagesTest {
         assertThat(logger.lines()).hasSizeGreaterThanOrEqualTo(3);
         assertThat(logger.all()).doesNotContain(SECRET).doesNotContain(TOKEN).doesNotContain(HASH)
                 .contains(LinkSecrets.fingerprint(HASH));
+    }
+
+    // ----- Issue 18: what the approver reads, who the record names, ended executions -----
+
+    /** Attack 1 through the form: a comment that would be shown reordered, or with hidden characters. */
+    @ParameterizedTest
+    @ValueSource(strings = {"%E2%80%AE00.05%E2%80%AC", "ACME%E2%80%8B+Ltd", "a%00b", "line%E2%80%A8two", "%EF%BB%BFbom"})
+    void aCommentWithCharactersThatHideOrRearrangeIsRefusedAndWhatWasTypedIsKept(String encoded) {
+        String typed = java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        int hidden = typed.codePoints().filter(io.sfncallback.core.approval.ReadableText::hidden).findFirst().orElseThrow();
+
+        PageResponse response = pages.handle(post(validForm("reject") + "&comment=" + encoded, Map.of()), log);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("The comment contains " + String.format("U+%04X", hidden))
+                .contains("at position").contains("Nothing was decided")
+                .contains("<form method=\"post\">").contains(FormTokens.of(FORM_KEY, HASH))
+                .contains(">" + HtmlPages.html(typed) + "</textarea>");
+        verify(store, never()).claim(anyString(), anyString(), any(), any(), any());
+        verifyNoInteractions(callbacks);
+    }
+
+    @Test
+    void aCommentInHebrewOrArabicIsAccepted() {
+        when(store.claim(anyString(), anyString(), any(), any(), any()))
+                .thenReturn(new ApprovalStore.Claim.Claimed(request(Status.DECIDING, NOW.plusSeconds(600), null)));
+        when(callbacks.fail(anyString(), anyString(), anyString())).thenReturn(CallbackResult.DELIVERED);
+        when(store.finish("rid", "c", false)).thenReturn(true);
+        String comment = "לא מאושר — غير موافق";
+
+        PageResponse response = pages.handle(post(validForm("reject") + "&comment="
+                + java.net.URLEncoder.encode(comment, StandardCharsets.UTF_8), Map.of()), log);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("<div class=\"summary\" dir=\"auto\">" + HtmlPages.html(comment) + "</div>");
+    }
+
+    /** Attack 3: a comment that names someone else does not make the history say they decided. */
+    @Test
+    void aRejectionsCauseNamesTheRealApproverAndTimeWhateverTheCommentSays() {
+        when(store.claim(anyString(), anyString(), any(), any(), any()))
+                .thenReturn(new ApprovalStore.Claim.Claimed(request(Status.DECIDING, NOW.plusSeconds(600), null)));
+        when(callbacks.fail(anyString(), anyString(), anyString())).thenReturn(CallbackResult.DELIVERED);
+        when(store.finish("rid", "c", false)).thenReturn(true);
+
+        pages.handle(post(validForm("reject") + "&comment=Rejected+by+cfo%40example.com", Map.of()), log);
+
+        org.mockito.ArgumentCaptor<String> cause = org.mockito.ArgumentCaptor.forClass(String.class);
+        verify(callbacks).fail(org.mockito.ArgumentMatchers.eq(TOKEN), org.mockito.ArgumentMatchers.eq("Approval.Rejected"),
+                cause.capture());
+        assertThat(cause.getValue()).isEqualTo("{\"approver\":\"a@example.com\",\"decidedAt\":\"2030-05-06T07:08:09Z\","
+                + "\"comment\":\"Rejected by cfo@example.com\"}");
+        com.google.gson.JsonObject parsed = com.google.gson.JsonParser.parseString(cause.getValue()).getAsJsonObject();
+        assertThat(parsed.get("approver").getAsString()).isEqualTo("a@example.com");
+    }
+
+    @Test
+    void aRejectionWithoutACommentHasANullComment() {
+        assertThat(ApprovalPages.cause(new Decision(false, "a@example.com", null, NOW, "0123456789ab", null, null)))
+                .isEqualTo("{\"approver\":\"a@example.com\",\"decidedAt\":\"2030-05-06T07:08:09Z\",\"comment\":null}");
+        String sneaky = "\"},\"approver\":\"cfo@example.com\"";
+        com.google.gson.JsonObject parsed = com.google.gson.JsonParser.parseString(
+                ApprovalPages.cause(new Decision(false, "a@example.com", sneaky, NOW, "f", null, null))).getAsJsonObject();
+        assertThat(parsed.keySet()).as("the comment is escaped: it cannot add members")
+                .containsExactly("approver", "decidedAt", "comment");
+        assertThat(parsed.get("approver").getAsString()).isEqualTo("a@example.com");
+        assertThat(parsed.get("comment").getAsString()).isEqualTo(sneaky);
+    }
+
+    /** Attack 4: an execution stopped (or failed, timed out) while its request was pending shows no form. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ABORTED", "FAILED", "TIMED_OUT", "SUCCEEDED", "DOES_NOT_EXIST"})
+    void aRequestWhoseExecutionEndedIsClosedWhereTheApproverLooks(String status) {
+        when(executions.state(EXECUTION)).thenReturn(new Executions.Ended(status));
+        when(store.closeEnded(anyString(), anyString(), any())).thenReturn(true);
+
+        PageResponse shown = pages.handle(get(SECRET), log);
+        PageResponse posted = pages.handle(post(validForm("approve"), Map.of()), log);
+
+        for (PageResponse response : List.of(shown, posted)) {
+            assertThat(response.status()).isEqualTo(410);
+            assertThat(response.body()).contains("This approval request is closed")
+                    .contains(new Executions.Ended(status).description()).doesNotContain("<form").doesNotContain("<button");
+            assertThat(response.headers()).containsEntry("Cache-Control", "no-store");
+        }
+        verify(store, org.mockito.Mockito.times(2)).closeEnded("rid", "execution " + status + " before a decision", NOW);
+        verify(store, never()).claim(anyString(), anyString(), any(), any(), any());
+        verifyNoInteractions(callbacks);
+    }
+
+    @Test
+    void whenStepFunctionsCannotBeAskedTheFormIsShownAndTheCallbackStaysTheJudge() {
+        when(executions.state(EXECUTION)).thenReturn(new Executions.Unknown("AccessDeniedException: not authorized"));
+
+        assertThat(pages.handle(get(SECRET), log).status()).isEqualTo(200);
+        assertThat(logger.all()).contains("could not ask Step Functions").contains("AccessDeniedException");
+        verify(store, never()).closeEnded(anyString(), anyString(), any());
+    }
+
+    /** Attack 1 on the page: a summary stored before the rule (or a name) is shown with markers, isolated. */
+    @Test
+    void aSummaryWithABidiOverrideIsShownWithVisibleMarkersInAnIsolatedBlock() {
+        when(store.request("rid")).thenReturn(Optional.of(request(Status.PENDING, NOW.plusSeconds(600), null,
+                "Pay EUR \u202E00.05\u202C to ACME")));
+
+        PageResponse response = pages.handle(get(SECRET), log);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain("\u202E").doesNotContain("\u202C")
+                .contains("<div class=\"summary\" dir=\"auto\">Pay EUR ⟨U+202E⟩00.05⟨U+202C⟩ to ACME</div>");
+        assertThat(HtmlPages.STYLE).contains(".summary{").contains("unicode-bidi:plaintext");
+    }
+
+    @Test
+    void thePagesOwnFormPostUnderNoReferrerIsAcceptedButANullOriginAloneIsNot() {
+        when(store.claim(anyString(), anyString(), any(), any(), any()))
+                .thenReturn(new ApprovalStore.Claim.Claimed(request(Status.DECIDING, NOW.plusSeconds(600), null)));
+        when(callbacks.succeed(anyString(), anyString())).thenReturn(CallbackResult.DELIVERED);
+        when(store.finish("rid", "c", true)).thenReturn(true);
+
+        assertThat(pages.handle(post(validForm("approve"), Map.of("Origin", "null")), log).status()).isEqualTo(403);
+        assertThat(pages.handle(post(validForm("approve"), Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site")), log)
+                .status()).isEqualTo(403);
+        assertThat(pages.handle(post(validForm("approve"), Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")), log)
+                .status()).isEqualTo(200);
     }
 
     @Test

@@ -30,7 +30,12 @@ class ApprovalEventTest {
             "{\"summary\":12}         | got a number",
             "{\"summary\":[\"a\"]}    | got an array",
             "{\"summary\":\"  \\n \"} | is blank",
-            "{\"summary\":\"a\\u0007\"} | control character U+0007",
+            "{\"summary\":\"a\\u0007\"} | contains U+0007 (a control character) at position 2",
+            "{\"summary\":\"Pay EUR \\u202E00.05\\u202C to ACME\"} | contains U+202E RIGHT-TO-LEFT OVERRIDE (a format character",
+            "{\"summary\":\"ACME\\u200B Ltd\"} | contains U+200B ZERO WIDTH SPACE (a format character",
+            "{\"summary\":\"a\\u2028b\"} | U+2028 LINE SEPARATOR (a line separator) at position 2",
+            "{\"summary\":\"a\\uE000\"} | U+E000 (a private-use character) at position 2",
+            "{\"summary\":\"a\\uD800b\"} | U+D800 (an unpaired surrogate) at position 2",
     })
     void aBadRequestIsInvalidWithAClearCause(String request, String cause) {
         assertThat(parse(request)).isInstanceOfSatisfying(ApprovalEvent.Invalid.class,

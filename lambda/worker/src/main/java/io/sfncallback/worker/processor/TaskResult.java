@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.sfncallback.core.approval.ApprovalRequests;
+import io.sfncallback.core.approval.ReadableText;
 import java.util.Objects;
 
 /** What a {@link TaskProcessor} decided about one task. */
@@ -58,7 +59,9 @@ public sealed interface TaskResult {
      * @param output  the task's output; {@code null} counts as {@code {}}; it is not modified
      * @param summary what the approver reads: not blank, at most {@value #MAX_APPROVAL_SUMMARY_LENGTH}
      *                characters (code points); shown as text, never as HTML
-     * @throws IllegalArgumentException when the summary is null, blank or too long, or when
+     * @throws IllegalArgumentException when the summary is null, blank or too long, holds a character
+     *     that hides itself or changes how others show ({@link ReadableText}: a bidi override, a
+     *     zero-width space, a control character other than tab and line breaks, ...), or when
      *     {@code output} already has an {@code approvalRequest} member. Thrown out of
      *     {@link TaskProcessor#process}, it fails the task with {@code Worker.Unhandled} and this
      *     message as the cause: no execution waits for an approval nobody could read.
@@ -73,6 +76,11 @@ public sealed interface TaskResult {
             throw new IllegalArgumentException("an approval summary has at most " + MAX_APPROVAL_SUMMARY_LENGTH
                     + " characters; this one has " + length);
         }
+        // The approval task refuses the same characters (ReadableText): refusing them here fails the
+        // processor's own task, with the processor's stack trace, instead of the approval later.
+        ReadableText.refusal("an approval summary", summary).ifPresent(refusal -> {
+            throw new IllegalArgumentException(refusal);
+        });
         JsonObject withRequest = new JsonObject();
         if (output != null) {
             if (output.has(APPROVAL_REQUEST)) {

@@ -64,6 +64,19 @@ class TaskResultTest {
                 .hasMessage("an approval summary has at most 4000 characters; this one has 4001");
     }
 
+    /** The approval task's own rule (ReadableText), applied where the processor can still see its mistake. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Pay EUR \u202E00.05\u202C to ACME", "ACME\u200B Ltd", "bell \u0007", "line\u2028sep"})
+    void aSummaryWithCharactersThatHideOrRearrangeTextIsRefused(String summary) {
+        int hidden = summary.codePoints().filter(c -> c == 0x202E || c == 0x200B || c == 0x07 || c == 0x2028)
+                .findFirst().orElseThrow();
+
+        assertThatThrownBy(() -> TaskResult.requestApproval(new JsonObject(), summary))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("an approval summary contains " + String.format("U+%04X", hidden))
+                .hasMessageContaining("at position");
+    }
+
     @Test
     void anOutputThatAlreadyHasAnApprovalRequestIsRefused() {
         JsonObject output = JsonParser.parseString("{\"approvalRequest\":\"mine\"}").getAsJsonObject();
