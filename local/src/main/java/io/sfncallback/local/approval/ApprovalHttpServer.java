@@ -25,10 +25,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -44,6 +46,12 @@ import org.eclipse.jetty.util.Callback;
  * {@link #LIMITS}' size is refused before it is read when Content-Length says so (413), a body that takes longer than
  * its read timeout gets 408, idle connections close, and connections are capped. Each request leaves one access-log
  * line naming the route, never the link itself (a credential), only its fingerprint.
+ *
+ * <p>Every answer the endpoint makes itself (404, 408, 413, 500, 503, the outbox's redirect, and what Jetty refuses
+ * before any handler runs: a bad request line or path 400, an over-long URL 414, headers too large 431) carries
+ * {@link LocalHttp#SECURITY_HEADERS}; the page function's answers carry the page's own. Requests for another host
+ * name get 421 ({@link LocalHttp#allowedHosts}). On AWS, an HTTP API's own answers (no route, throttling, payload
+ * too large) cannot be given headers: HTTP APIs have no custom gateway responses (docs/approval.md).
  */
 public final class ApprovalHttpServer implements AutoCloseable {
 
@@ -87,8 +95,8 @@ public final class ApprovalHttpServer implements AutoCloseable {
                 Thread.ofPlatform().name("approval-page-", 1).daemon(true).factory());
         ApiHandler handler = new ApiHandler(outbox, topicArn, accountId, clock, calls, limits, accessLog);
         try {
-            return new ApprovalHttpServer(LocalHttp.start(host, port, "approval-http", limits, handler), calls,
-                    handler);
+            return new ApprovalHttpServer(LocalHttp.start(host, port, "approval-http", limits, handler,
+                    new GatewayErrorHandler()), calls, handler);
         } catch (Exception e) {
             calls.shutdownNow();
             throw e;
@@ -116,6 +124,25 @@ public final class ApprovalHttpServer implements AutoCloseable {
         } finally {
             calls.shutdownNow();
             calls.awaitTermination(2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An answer of the endpoint itself, as API Gateway words it: {@code {"message": "…"}}, with the security headers. */
+    static void message(Response response, Callback callback, int status, String text) {
+        JsonObject body = new JsonObject();
+        body.addProperty("message", text);
+        LocalHttp.respond(response, callback, status, JSON, LocalHttp.SECURITY_HEADERS,
+                body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What Jetty refuses before any handler runs (400, 414, 431, ...): the same shape and headers, no stack trace. */
+    private static final class GatewayErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+            String reason = HttpStatus.getMessage(status);
+            message(response, callback, status, reason == null ? "Error" : reason);
+            return true;
         }
     }
 
@@ -164,7 +191,8 @@ public final class ApprovalHttpServer implements AutoCloseable {
                 return true;
             }
             if (read && path.equals("/")) {
-                LocalHttp.respond(response, callback, 303, null, Map.of("Location", "/outbox"), new byte[0]);
+                LocalHttp.respond(response, callback, 303, null, with(LocalHttp.SECURITY_HEADERS, "Location", "/outbox"),
+                        new byte[0]);
                 return true;
             }
             Matcher route = ROUTE.matcher(path == null ? "" : path);
@@ -250,11 +278,10 @@ public final class ApprovalHttpServer implements AutoCloseable {
                     + " " + millis + " ms");
         }
 
-        private static void message(Response response, Callback callback, int status, String text) {
-            JsonObject body = new JsonObject();
-            body.addProperty("message", text);
-            LocalHttp.respond(response, callback, status, JSON, Map.of(),
-                    body.toString().getBytes(StandardCharsets.UTF_8));
+        private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.put(name, value);
+            return all;
         }
 
         private static Map<String, List<String>> headers(Request request) {

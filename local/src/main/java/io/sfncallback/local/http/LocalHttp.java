@@ -1,8 +1,13 @@
 package io.sfncallback.local.http;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +29,24 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The Jetty set-up of the local stack's endpoints (Step Functions, SNS, the approval pages and outbox): bodies read
  * asynchronously (a slow client holds a connection, never a thread), each request bounded in size and in the time its
- * body may take, idle connections closed, a cap on connections, no server version in answers.
+ * body may take, idle connections closed, a cap on connections, no server version in answers, and only the server's
+ * own host names answered ({@link #allowedHosts}).
  */
 public final class LocalHttp {
+
+    /**
+     * The headers every answer of a browser-facing local server carries, error answers included: no content sniffing,
+     * no framing, no referrer, no caching, and a policy that allows nothing to load or run.
+     */
+    public static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-store");
+
+    /** The status a request for another host name gets (RFC 9110 §15.5.20, Misdirected Request). */
+    public static final int MISDIRECTED = 421;
 
     /** The bounds of one request and of a server. */
     public record Limits(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections, int maxThreads) {
@@ -73,7 +93,7 @@ public final class LocalHttp {
         if (errorHandler != null) {
             server.setErrorHandler(errorHandler);
         }
-        server.setHandler(handler);
+        server.setHandler(new HostCheck(allowedHosts(host), handler));
         try {
             server.start();
         } catch (Exception e) {
@@ -81,6 +101,66 @@ public final class LocalHttp {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * The host names a server bound to {@code bindHost} answers: {@code localhost}, {@code 127.0.0.1}, {@code [::1]}
+     * and the bind address itself (the user's choice of host), lower case, without port.
+     *
+     * <p>A web page the developer opens can make their browser send requests to a local port under a name its site
+     * controls (DNS rebinding: {@code rebind.attacker.example} first resolving to the site, then to 127.0.0.1); the
+     * browser then treats the answers as the site's own and lets it read them. The Host header still names the
+     * attacker's domain, so refusing every name but the server's own closes that door, as webpack-dev-server and Vite
+     * ({@code allowedHosts}) and Jupyter do. Without it, the outbox (every approver's live link) and the Step
+     * Functions endpoint (task tokens in execution histories) would be readable by any site.
+     */
+    public static Set<String> allowedHosts(String bindHost) {
+        Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+        if (bindHost != null && !bindHost.isBlank()) {
+            String host = bindHost.trim().toLowerCase(Locale.ROOT);
+            hosts.add(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host);
+        }
+        return Set.copyOf(hosts);
+    }
+
+    /** The host name of a Host header value ({@code name[:port]} or {@code [v6][:port]}), lower case. */
+    static String hostName(String hostHeader) {
+        String value = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            return end < 0 ? value : value.substring(0, end + 1);
+        }
+        int colon = value.lastIndexOf(':');
+        return colon < 0 ? value : value.substring(0, colon);
+    }
+
+    /** Refuses, with 421 and a line saying why, a request whose Host header names another host. */
+    static final class HostCheck extends Handler.Wrapper {
+        private final Set<String> allowed;
+
+        HostCheck(Set<String> allowed, Handler next) {
+            super(next);
+            this.allowed = allowed;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            // HTTP/1.1 requires a Host header (Jetty refuses a request without one); HTTP/1.0 has none, and a
+            // browser, the only client DNS rebinding can use, always sends one.
+            String host = request.getHeaders().get(HttpHeader.HOST);
+            if (host != null && !allowed.contains(hostName(host))) {
+                String shown = host.chars().limit(100).map(c -> c >= 0x20 && c < 0x7f ? c : '?')
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+                byte[] body = ("Refused: this local server answers only requests for " + String.join(", ",
+                        new java.util.TreeSet<>(allowed)) + "; this one was for the host " + shown
+                        + " (a web page reaching a local port under its own name, DNS rebinding, is refused so).\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                respond(response, callback, MISDIRECTED, "text/plain; charset=utf-8", SECURITY_HEADERS, body);
+                return true;
+            }
+            return super.handle(request, response, callback);
+        }
     }
 
     public static ServerConnector connector(Server server) {

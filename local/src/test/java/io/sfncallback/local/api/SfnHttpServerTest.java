@@ -165,12 +165,12 @@ class SfnHttpServerTest {
     void requestsThatAreNotTheApiGetAwsStyleErrors() throws Exception {
         start(echo());
         Socket socket = open();
-        socket.getOutputStream().write(("GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        socket.getOutputStream().write(("GET /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         String reply = readAll(socket);
         assertTrue(reply.startsWith("HTTP/1.1 404"), reply);
         Socket headers = open();
-        headers.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(64 * 1024)
+        headers.getOutputStream().write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "h".repeat(64 * 1024)
                 + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         String tooBig;
         try {
@@ -181,5 +181,22 @@ class SfnHttpServerTest {
         assertTrue(tooBig.isEmpty() || tooBig.startsWith("HTTP/1.1 431") || tooBig.startsWith("HTTP/1.1 400"), tooBig);
         assertFalse(tooBig.contains("\tat "), tooBig);
         assertEquals(400, post("not json").statusCode());
+    }
+
+    /**
+     * Issue 18, attack 6: execution histories hold task tokens; a web page using DNS rebinding must not be able to
+     * read them through the developer's browser.
+     */
+    @Test
+    void aRequestForAnotherHostNameIsRefusedWith421BeforeTheApiIsCalled() throws Exception {
+        start(echo());
+        Socket socket = open();
+        socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: rebind.attacker.example\r\n"
+                + "X-Amz-Target: AWSStepFunctions.ListStateMachines\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+                .getBytes(StandardCharsets.US_ASCII));
+        String reply = readAll(socket);
+        assertTrue(reply.startsWith("HTTP/1.1 421"), reply);
+        assertTrue(reply.contains("answers only requests for 127.0.0.1, [::1], localhost"), reply);
+        assertEquals(200, post("{}").statusCode(), "its own name is still answered");
     }
 }

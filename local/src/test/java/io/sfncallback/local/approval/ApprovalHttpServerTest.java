@@ -165,6 +165,78 @@ class ApprovalHttpServerTest {
         assertTrue(events.isEmpty());
     }
 
+    /** A raw request (the Host header and malformed request lines are out of HttpClient's reach); the whole answer. */
+    private String raw(String requestHead) throws Exception {
+        try (Socket client = new Socket("127.0.0.1", URI.create(server.endpoint()).getPort())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write((requestHead + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            try {
+                return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.net.SocketException e) {
+                return "";
+            }
+        }
+    }
+
+    private static void assertHardened(String answer) {
+        String head = answer.toLowerCase(java.util.Locale.ROOT);
+        String policy = head.lines().filter(line -> line.startsWith("content-security-policy: ")).findFirst().orElse("");
+        assertTrue(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"), answer);
+        assertTrue(head.contains("\r\nx-content-type-options: nosniff\r\n"), answer);
+        assertTrue(head.contains("\r\nreferrer-policy: no-referrer\r\n"), answer);
+        assertTrue(head.contains("\r\ncache-control: no-store\r\n"), answer);
+        assertTrue(head.contains("\r\nx-frame-options: deny\r\n"), answer);
+        assertFalse(answer.contains("\tat "), answer);
+    }
+
+    /** Issue 18, attack 5: the endpoint's own answers had no Content-Security-Policy, nosniff or framing ban. */
+    @Test
+    void everyAnswerOfTheEndpointItselfCarriesTheSecurityHeaders() throws Exception {
+        String host = "Host: 127.0.0.1\r\n";
+        List<String> answers = List.of(
+                raw("GET /favicon.ico HTTP/1.1\r\n" + host),                          // no route: 404
+                raw("PUT /approvals/" + LINK + " HTTP/1.1\r\n" + host + "Content-Length: 0\r\n"), // method: 404
+                raw("GET /approvals/a%2Fb HTTP/1.1\r\n" + host),                      // ambiguous path: 400
+                raw("GET /approvals/" + "x".repeat(20_000) + " HTTP/1.1\r\n" + host), // URL too long: 414
+                raw("POST /approvals/" + LINK + " HTTP/1.1\r\n" + host + "Content-Length: 300000000\r\n"), // 413
+                raw("GET / HTTP/1.1\r\n" + host),                                     // 303 to the outbox
+                raw("GET /outbox HTTP/1.1\r\n" + host));
+        List<String> statuses = answers.stream().map(answer -> answer.length() >= 12 ? answer.substring(9, 12) : answer)
+                .toList();
+        assertEquals(List.of("404", "404", "400", "414", "413", "303", "200"), statuses);
+        answers.forEach(ApprovalHttpServerTest::assertHardened);
+
+        function = event -> {
+            throw new IllegalStateException("boom");
+        };
+        String failed = raw("GET /approvals/" + LINK + " HTTP/1.1\r\n" + host);
+        assertTrue(failed.startsWith("HTTP/1.1 500"), failed);
+        assertHardened(failed);
+    }
+
+    /** Issue 18, attack 6: a page using DNS rebinding could read the outbox (every live link) from the browser. */
+    @Test
+    void aRequestForAnotherHostNameIsRefusedWith421AndSaysWhy() throws Exception {
+        outbox.add(new Outbox.Message("m-1", "arn:aws:sns:us-east-1:123456789012:approvals", "Approval requested",
+                "Open http://127.0.0.1:1/approvals/" + LINK, Map.of("approver", "alice@example.com"), Instant.now()));
+        int port = URI.create(server.endpoint()).getPort();
+
+        for (String hostile : List.of("rebind.attacker.example", "rebind.attacker.example:" + port, "127.0.0.1.nip.io",
+                "localhost.attacker.example", "[::2]:" + port)) {
+            String answer = raw("GET /outbox HTTP/1.1\r\nHost: " + hostile + "\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 421"), hostile + ": " + answer);
+            assertTrue(answer.contains("this local server answers only requests for 127.0.0.1, [::1], localhost"), answer);
+            assertFalse(answer.contains(LINK), "the outbox must not leak: " + answer);
+            assertHardened(answer);
+        }
+        for (String own : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "[::1]:" + port)) {
+            String answer = raw("GET /outbox HTTP/1.1\r\nHost: " + own + "\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 200"), own + ": " + answer);
+        }
+        assertTrue(events.isEmpty());
+    }
+
     @Test
     void aBodyThatNeverArrivesGets408AndTheServerKeepsAnswering() throws Exception {
         try (Socket slow = new Socket("127.0.0.1", URI.create(server.endpoint()).getPort())) {
