@@ -207,6 +207,84 @@ run "stop-executions: no permission to list: a warning with what to do by hand" 
 run "stop-executions: no AWS CLI v2: a warning, exit 0" 0 'the AWS CLI v2 is not available' env AWS_CLI="$work/no-such-aws" "$sx" --state-machine-arn "$sm"
 run "stop-executions: the ARN is required" 64 'state-machine-arn is required' "$sx"
 
+# --- finish-task.sh (an operator ends the task a waiting execution is stuck on) ---------------
+ft="$scripts/finish-task.sh"
+ex="arn:aws:states:us-east-1:123456789012:execution:sfn-callback-callback:stuck"
+# history NAME SPEC: writes an execution history to $work/NAME.json; SPEC is a Python list of
+# (type, details) pairs, numbered from 1 as AWS numbers events.
+history() {
+  python3 - "$work/$1.json" "$2" << 'PY'
+import json, sys
+events = [dict({"id": i + 1, "type": t}, **d) for i, (t, d) in enumerate(eval(sys.argv[2]))]
+json.dump({"events": events}, open(sys.argv[1], "w", encoding="utf-8"))
+PY
+}
+entered() { echo "{'stateEnteredEventDetails': {'name': '$1', 'input': '{}'}}"; }
+sqs_task() { echo "{'taskScheduledEventDetails': {'resourceType': 'sqs', 'resource': 'sendMessage.waitForTaskToken', 'parameters': json.dumps($1)}}"; }
+history worker "[('ExecutionStarted', {}), ('TaskStateEntered', $(entered WaitForWorker)),
+  ('TaskScheduled', $(sqs_task "{'QueueUrl': 'q', 'MessageBody': {'Input': {'TaskToken': 'a-user-field'}, 'TaskToken': 'tok-worker'}}")),
+  ('TaskStarted', {}), ('TaskSubmitted', {})]"
+history approval "[('ExecutionStarted', {}), ('TaskStateEntered', $(entered WaitForWorker)),
+  ('TaskScheduled', $(sqs_task "{'MessageBody': {'TaskToken': 'tok-worker'}}")), ('TaskSucceeded', {}), ('TaskStateExited', {}),
+  ('ChoiceStateEntered', $(entered ApprovalRequested)), ('ChoiceStateExited', {}), ('TaskStateEntered', $(entered WaitForApproval)),
+  ('TaskScheduled', {'taskScheduledEventDetails': {'resourceType': 'lambda', 'resource': 'invoke.waitForTaskToken',
+   'parameters': json.dumps({'FunctionName': 'f', 'Payload': {'TaskToken': 'tok-approval', 'Request': {}}})}}),
+  ('TaskStarted', {}), ('TaskSubmitted', {})]"
+history retried "[('ExecutionStarted', {}), ('TaskStateEntered', $(entered WaitForWorker)),
+  ('TaskScheduled', $(sqs_task "{'MessageBody': {'TaskToken': 'tok-first'}}")), ('TaskFailed', {}),
+  ('TaskScheduled', $(sqs_task "{'MessageBody': {'TaskToken': 'tok-retry'}}")), ('TaskSubmitted', {})]"
+history string_body "[('TaskStateEntered', $(entered Custom)),
+  ('TaskScheduled', $(sqs_task "{'MessageBody': json.dumps({'taskToken': 'tok-in-string'})}"))]"
+history between "[('TaskStateEntered', $(entered WaitForWorker)), ('TaskScheduled', $(sqs_task "{'MessageBody': {'TaskToken': 't'}}")),
+  ('TaskSucceeded', {}), ('TaskStateExited', {}), ('ChoiceStateEntered', $(entered ApprovalRequested))]"
+history not_callback "[('TaskStateEntered', $(entered Invoke)), ('TaskScheduled', {'taskScheduledEventDetails':
+  {'resourceType': 'lambda', 'resource': 'invoke', 'parameters': json.dumps({'FunctionName': 'f', 'Payload': {'TaskToken': 'x'}})}})]"
+history no_token "[('TaskStateEntered', $(entered Custom)), ('TaskScheduled', $(sqs_task "{'MessageBody': {'Token': 'x'}}"))]"
+history two_tokens "[('TaskStateEntered', $(entered Custom)), ('TaskScheduled', $(sqs_task "{'A': {'TaskToken': 'x'}, 'B': {'TaskToken': 'y'}}"))]"
+
+run "finish-task: help" 0 '^usage: scripts/finish-task.sh --execution-arn ARN --succeed' "$ft" -h
+run "finish-task: fail with error and cause" 0 'sent SendTaskFailure with error .Payment.Declined. and a cause' \
+  env FAKE_AWS_HISTORY="$work/worker.json" "$ft" --execution-arn "$ex" --fail --error Payment.Declined --cause "card expired"
+check "... names the state and the token's fingerprint, never the token" "waiting in state 'WaitForWorker' \(sqs:sendMessage.waitForTaskToken, TaskScheduled event #3, token $(printf %s tok-worker | sha256sum | cut -c1-12)\)" "$LAST_OUTPUT"
+refute "... the token is not printed" tok-worker "$LAST_OUTPUT"
+check "... the token of the task, not a TaskToken field of the input" '^stepfunctions send-task-failure --task-token tok-worker --error Payment.Declined --cause card expired$' "$(cat "$work/calls.log")"
+check "... the execution's status asked first" "^stepfunctions describe-execution --execution-arn $ex --query status --output text$" "$(grep -m 1 stepfunctions "$work/calls.log")"
+run "finish-task: fail with an error only" 0 "error 'Payment.Declined' and no cause" env FAKE_AWS_HISTORY="$work/worker.json" "$ft" --execution-arn "$ex" --fail --error Payment.Declined
+check "... sends no --cause" '^stepfunctions send-task-failure --task-token tok-worker --error Payment.Declined$' "$(cat "$work/calls.log")"
+run "finish-task: fail with neither" 0 'no error and no cause' env FAKE_AWS_HISTORY="$work/worker.json" "$ft" --execution-arn "$ex" --fail
+check "... sends neither" '^stepfunctions send-task-failure --task-token tok-worker$' "$(cat "$work/calls.log")"
+printf '%s' 'Karte abgelaufen — 東京 🚀' > "$work/cause.txt"
+run "finish-task: a non-ASCII cause from a file reaches the CLI as UTF-8" 0 'and a cause' env LC_ALL=C FAKE_AWS_HISTORY="$work/worker.json" "$ft" --execution-arn "$ex" --fail --cause-file "$work/cause.txt"
+check "... unchanged" '^stepfunctions send-task-failure --task-token tok-worker --cause Karte abgelaufen — 東京 🚀$' "$(cat "$work/calls.log")"
+run "finish-task: succeed the approval task" 0 "waiting in state 'WaitForApproval' \(lambda:invoke.waitForTaskToken, TaskScheduled event #9" env FAKE_AWS_HISTORY="$work/approval.json" "$ft" --execution-arn "$ex" --succeed --output '{"approved": true, "approver": "ops"}'
+check "... with the output, to the approval task's token" '^stepfunctions send-task-success --task-token tok-approval --task-output \{"approved": true, "approver": "ops"\}$' "$(cat "$work/calls.log")"
+run "finish-task: heartbeat" 0 'sent SendTaskHeartbeat' env FAKE_AWS_HISTORY="$work/worker.json" "$ft" --execution-arn "$ex" --heartbeat
+check "... to the task's token" '^stepfunctions send-task-heartbeat --task-token tok-worker$' "$(cat "$work/calls.log")"
+run "finish-task: after a retry, the open attempt's token" 0 'event #5' env FAKE_AWS_HISTORY="$work/retried.json" "$ft" --execution-arn "$ex" --heartbeat
+check "... not the failed attempt's" 'send-task-heartbeat --task-token tok-retry$' "$(cat "$work/calls.log")"
+run "finish-task: a MessageBody sent as a JSON string, taskToken spelled as the worker accepts it" 0 'sent SendTaskHeartbeat' env FAKE_AWS_HISTORY="$work/string_body.json" "$ft" --execution-arn "$ex" --heartbeat
+check "... is looked into" 'send-task-heartbeat --task-token tok-in-string$' "$(cat "$work/calls.log")"
+run "finish-task: --dry-run sends nothing" 0 'dry run: would send SendTaskFailure with error .X. and no cause; nothing was sent' env FAKE_AWS_HISTORY="$work/worker.json" "$ft" --execution-arn "$ex" --fail --error X --dry-run
+refute "... no send-task call" send-task "$(cat "$work/calls.log")"
+run "finish-task: an execution that is not RUNNING is refused: exit 1" 1 "refused: $ex is SUCCEEDED, not RUNNING: no task is waiting, nothing was sent" env FAKE_AWS_HISTORY="$work/worker.json" FAKE_AWS_STATUS=SUCCEEDED "$ft" --execution-arn "$ex" --fail
+refute "... nothing is sent" send-task "$(cat "$work/calls.log")"
+run "finish-task: an execution between tasks is refused" 1 "not inside a task \(its last state is 'ApprovalRequested'\)" env FAKE_AWS_HISTORY="$work/between.json" "$ft" --execution-arn "$ex" --heartbeat
+refute "... nothing is sent" send-task "$(cat "$work/calls.log")"
+run "finish-task: a task that waits for no token is refused" 1 "state 'Invoke' runs lambda:invoke, which does not wait for a task token" env FAKE_AWS_HISTORY="$work/not_callback.json" "$ft" --execution-arn "$ex" --heartbeat
+run "finish-task: parameters without a TaskToken field are refused" 1 "hold no field named TaskToken; pass the token to the AWS CLI yourself" env FAKE_AWS_HISTORY="$work/no_token.json" "$ft" --execution-arn "$ex" --heartbeat
+run "finish-task: two different tokens at the same depth are refused" 1 "hold 2 different TaskToken fields" env FAKE_AWS_HISTORY="$work/two_tokens.json" "$ft" --execution-arn "$ex" --heartbeat
+refute "... nothing is sent" send-task "$(cat "$work/calls.log")"
+run "finish-task: a task closed meanwhile: exit 70" 70 'SendTaskFailure with no error and no cause failed .*TaskTimedOut' env FAKE_AWS_HISTORY="$work/worker.json" FAKE_AWS_SEND_FAILS=1 "$ft" --execution-arn "$ex" --fail
+run "finish-task: an output that is not JSON: exit 65, nothing called" 65 'the output is not valid JSON' "$ft" --execution-arn "$ex" --succeed --output '{"a":'
+refute "... no Step Functions call" stepfunctions "$(cat "$work/calls.log")"
+run "finish-task: NaN is not JSON" 65 'NaN is not JSON' "$ft" --execution-arn "$ex" --succeed --output '{"a":NaN}'
+run "finish-task: --succeed needs an output" 64 '--succeed needs the task.s output' "$ft" --execution-arn "$ex" --succeed
+run "finish-task: one action only" 64 'choose one of --succeed, --fail and --heartbeat' "$ft" --execution-arn "$ex" --fail --heartbeat
+run "finish-task: --error goes with --fail" 64 '--error, --cause and --cause-file go with --fail' "$ft" --execution-arn "$ex" --heartbeat --error X
+run "finish-task: the execution ARN is required" 64 '--execution-arn is required' "$ft" --fail
+run "finish-task: an unreadable --cause-file: exit 65" 65 'cannot read --cause-file' "$ft" --execution-arn "$ex" --fail --cause-file "$work/missing.txt"
+run "finish-task: no AWS CLI v2: exit 69" 69 'AWS CLI v2 is required' env FAKE_AWS_VERSION="aws-cli/1.45.11 Python/3.11.7" "$ft" --execution-arn "$ex" --heartbeat
+
 # --- smoke-test.sh ---------------------------------------------------------------------------
 st="$scripts/smoke-test.sh"
 run "smoke test: all four paths pass" 0 'smoke-test: 4 passed, 0 failed' "$st" --heartbeat 3 --slow 5 --hang 5 --poll 0.05
