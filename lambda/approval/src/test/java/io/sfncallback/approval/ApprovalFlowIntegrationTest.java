@@ -332,6 +332,24 @@ class ApprovalFlowIntegrationTest {
         });
     }
 
+    /**
+     * Issue 18, attack 1 at the approval task: a summary whose right-to-left override would show the approver
+     * "EUR 50.00" for 00.05 fails the task with Approval.InvalidRequest, naming the character; no e-mail goes out.
+     */
+    @Test
+    void aSummaryThatWouldShowTheApproverSomethingElseIsRefusedAndNoMailGoesOut() throws IOException {
+        JsonObject requested = requestApproval("Pay EUR \u202E00.05\u202C to ACME");
+
+        assertThat(requested.get("outcome").getAsString()).isEqualTo("INVALID_REQUEST");
+        assertThat(published()).isEmpty();
+        assertThat(callbacks("SendTaskFailure")).singleElement().satisfies(f -> {
+            assertThat(f.get("error").getAsString()).isEqualTo("Approval.InvalidRequest");
+            assertThat(f.get("cause").getAsString())
+                    .startsWith("The approval request's summary contains U+202E RIGHT-TO-LEFT OVERRIDE")
+                    .contains("at position 9");
+        });
+    }
+
     /** Issue 18, attack 4: the execution was stopped while the request waited; the link shows no form. */
     @Test
     void aStoppedExecutionsLinkAnswersGoneWithoutAFormAndTheRequestForgetsItsToken() throws IOException {

@@ -12,6 +12,8 @@ import io.sfncallback.local.support.Approvals;
 import io.sfncallback.local.support.Await;
 import io.sfncallback.local.support.SfnClients;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -38,6 +41,12 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -199,7 +208,64 @@ class ApprovalBrowserIT {
         DescribeExecutionResponse execution = awaitEnd(running, arn);
         assertEquals(ExecutionStatus.FAILED, execution.status());
         assertEquals("Approval.Rejected", execution.error());
-        assertEquals("Economy, please.", execution.cause());
+        JsonObject cause = Json.parse(execution.cause()).getAsJsonObject();
+        assertEquals("bob@example.com", cause.get("approver").getAsString(), execution.cause());
+        assertEquals("Economy, please.", cause.get("comment").getAsString(), execution.cause());
+    }
+
+    /**
+     * Issue 18, attack 1, in a real browser: {@code "Pay EUR \u202E00.05\u202C to ACME"} is displayed by Chromium as
+     * "Pay EUR 50.00 to ACME" when the override reaches the page. The request function now refuses such a summary
+     * (ApprovalLoopIT), so this one is written into the table as a request stored before the rule was; the page must
+     * still show it as it is held: the override as a visible marker, the digits in their order.
+     */
+    @Test
+    void aSummaryWithARightToLeftOverrideIsNotDisplayedReversed() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Pay EUR 00.05 to ACME");
+        approvals.mail(arn, "alice@example.com");
+        String attack = "Pay EUR \u202E00.05\u202C to ACME";
+        storeSummary(running, arn, attack);
+
+        openFromOutbox(running, arn, "alice@example.com");
+
+        assertEquals("Approval requested", heading());
+        WebElement shown = browser.findElement(By.cssSelector(".summary"));
+        assertEquals("Pay EUR ⟨U+202E⟩00.05⟨U+202C⟩ to ACME", shown.getText());
+        assertEquals("auto", shown.getAttribute("dir"));
+        assertEquals("plaintext", shown.getCssValue("unicode-bidi"));
+        // Where Chromium drew each character of "00.05": left to right, so it reads 00.05, not 50.00.
+        @SuppressWarnings("unchecked")
+        List<Number> lefts = (List<Number>) ((JavascriptExecutor) browser).executeScript(
+                "const node = arguments[0].firstChild, at = node.textContent.indexOf('00.05'), lefts = [];"
+                        + "for (let i = 0; i < 5; i++) { const r = document.createRange();"
+                        + "  r.setStart(node, at + i); r.setEnd(node, at + i + 1);"
+                        + "  lefts.push(r.getBoundingClientRect().left); }"
+                        + "return lefts;", shown);
+        for (int i = 1; i < lefts.size(); i++) {
+            assertTrue(lefts.get(i).doubleValue() > lefts.get(i - 1).doubleValue(),
+                    "the digits are drawn out of order (displayed reversed): " + lefts);
+        }
+    }
+
+    /** Overwrites the summary of {@code executionArn}'s request item in the local stack's DynamoDB Local. */
+    private static void storeSummary(ApprovalStacks.Running running, String executionArn, String summary) {
+        String table = running.stack().config().approvalsTableName();
+        try (DynamoDbClient dynamo = DynamoDbClient.builder()
+                .endpointOverride(URI.create(running.stack().approval().dynamoDbEndpoint()))
+                .region(Region.of(running.stack().config().region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            Map<String, AttributeValue> item = dynamo.scan(r -> r.tableName(table)).items().stream()
+                    .filter(candidate -> candidate.get("pk").s().startsWith("request#")
+                            && executionArn.equals(candidate.get("executionArn").s()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no request item for " + executionArn));
+            dynamo.updateItem(r -> r.tableName(table).key(Map.of("pk", item.get("pk")))
+                    .updateExpression("SET summary = :summary")
+                    .expressionAttributeValues(Map.of(":summary", AttributeValue.fromS(summary))));
+        }
     }
 
     @Test
@@ -341,9 +407,11 @@ class ApprovalBrowserIT {
         assertEquals(ExecutionStatus.FAILED, execution.status());
         assertEquals("Approval.Expired", execution.error());
         // The request's own expiry trails Step Functions' timeout by the moment it took to create it.
-        Await.until(Duration.ofSeconds(30), "the link to answer 410", () -> {
+        Await.until(Duration.ofSeconds(30), "the link to answer 410, expired", () -> {
             try {
-                return approvals.get(link).statusCode() == 410;
+                // Before its own expiry the page may already say closed: Step Functions reports the run failed.
+                HttpResponse<String> page = approvals.get(link);
+                return page.statusCode() == 410 && page.body().contains("has expired");
             } catch (Exception e) {
                 throw new AssertionError(e);
             }

@@ -13,6 +13,7 @@ import io.sfncallback.local.support.Approvals;
 import io.sfncallback.local.support.Await;
 import io.sfncallback.local.support.CapturingLog;
 import io.sfncallback.local.support.SfnClients;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,19 +96,138 @@ class ApprovalLoopIT {
         }
     }
 
+    /**
+     * Issue 18, attack 3: bob's comment says the CFO rejected it; the history must still say bob did. The cause is
+     * {@code {"approver", "decidedAt", "comment"}}, readable by a later state with States.StringToJson.
+     */
     @Test
-    void aRejectionFailsTheExecutionWithApprovalRejectedAndTheCommentAsCause() throws Exception {
+    void aRejectionFailsTheExecutionWithApprovalRejectedAndACauseThatNamesTheRealApprover() throws Exception {
         ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
         Approvals approvals = new Approvals(running);
         String arn = approvals.start("Refund of EUR 12,000 to account 99");
         String bob = approvals.linkFromOutboxPage(arn, "bob@example.com");
-        HttpResponse<String> decided = approvals.decide(bob, "reject", "Over my limit; ask finance.");
+        Instant before = Instant.now();
+        HttpResponse<String> decided = approvals.decide(bob, "reject", "Rejected by cfo@example.com");
         assertEquals(200, decided.statusCode(), decided.body());
         assertTrue(decided.body().contains("You rejected the request"), decided.body());
         DescribeExecutionResponse execution = awaitEnd(running, arn);
         assertEquals(ExecutionStatus.FAILED, execution.status());
         assertEquals("Approval.Rejected", execution.error());
-        assertEquals("Over my limit; ask finance.", execution.cause());
+        JsonObject cause = Json.parse(execution.cause()).getAsJsonObject();
+        assertEquals(List.of("approver", "decidedAt", "comment"), List.copyOf(cause.keySet()), execution.cause());
+        assertEquals("bob@example.com", cause.get("approver").getAsString());
+        assertEquals("Rejected by cfo@example.com", cause.get("comment").getAsString());
+        assertFalse(Instant.parse(cause.get("decidedAt").getAsString()).isBefore(before.minusSeconds(1)));
+    }
+
+    /**
+     * Issue 18, attack 1: a summary whose right-to-left override shows "50.00" for 00.05 never reaches an approver;
+     * the run fails where the summary was made, naming the character and where it is.
+     */
+    @Test
+    void aSummaryThatWouldShowTheApproverSomethingElseNeverReachesOne() {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Pay EUR \u202E00.05\u202C to ACME");
+        DescribeExecutionResponse execution = awaitEnd(running, arn);
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("Demo.InvalidApprovalRequest", execution.error(), execution.cause());
+        assertTrue(execution.cause().contains("an approval summary contains U+202E RIGHT-TO-LEFT OVERRIDE"),
+                execution.error() + ": " + execution.cause());
+        assertTrue(execution.cause().contains("at position 9"), execution.cause());
+        String name = Approvals.executionName(arn);
+        assertTrue(running.stack().approval().outbox().messages().stream()
+                .noneMatch(message -> message.body().contains("Execution: " + name + "\n")));
+    }
+
+    /** Issue 18, attack 1 on the comment: refused with 400, the form shown again with what was typed. */
+    @Test
+    void aCommentWithHiddenCharactersIsRefusedAndTheFormKeepsWhatWasTyped() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Pay EUR 00.05 to ACME");
+        String link = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        String token = Approvals.formToken(approvals.get(link).body());
+        String typed = "Fine: EUR \u202E00.05\u202C";
+
+        HttpResponse<String> refused = approvals.post(link, Map.of("decision", "approve", "comment", typed, "csrf", token),
+                Map.of());
+
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("The comment contains U+202E RIGHT-TO-LEFT OVERRIDE"), refused.body());
+        assertTrue(refused.body().contains(">" + typed + "</textarea>"), refused.body());
+        assertEquals(ExecutionStatus.RUNNING, running.sfn().describeExecution(b -> b.executionArn(arn)).status());
+        HttpResponse<String> decided = approvals.post(link, Map.of("decision", "approve", "comment", "Fine: EUR 00.05",
+                "csrf", Approvals.formToken(refused.body())), Map.of());
+        assertEquals(200, decided.statusCode(), decided.body());
+        assertEquals(ExecutionStatus.SUCCEEDED, awaitEnd(running, arn).status());
+    }
+
+    /** Issue 18, attack 4: a stopped execution's link showed a live form (200); it must say closed, with no form. */
+    @Test
+    void aStoppedExecutionsLinkAnswers410WithoutAForm() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String arn = approvals.start("Wire EUR 9,000 to supplier 12");
+        String link = approvals.linkFromOutboxPage(arn, "alice@example.com");
+        String token = Approvals.formToken(approvals.get(link).body());
+        running.sfn().stopExecution(b -> b.executionArn(arn).error("Ops.Cancelled").cause("duplicate order"));
+        assertEquals(ExecutionStatus.ABORTED, awaitEnd(running, arn).status());
+
+        HttpResponse<String> page = approvals.get(link);
+
+        assertEquals(410, page.statusCode(), page.body());
+        assertTrue(page.body().contains("This approval request is closed") && page.body().contains("was stopped"),
+                page.body());
+        assertFalse(page.body().contains("<form") || page.body().contains("<button"), page.body());
+        assertEquals(410, approvals.post(link, Map.of("decision", "approve", "csrf", token), Map.of()).statusCode());
+        assertEquals(410, approvals.get(approvals.linkFromOutboxPage(arn, "bob@example.com")).statusCode());
+    }
+
+    /** Issue 18, attack 5, through the stack: the approval origin's own answers carry the security headers too. */
+    @Test
+    void everyAnswerOfTheApprovalOriginCarriesTheSecurityHeaders() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        Approvals approvals = new Approvals(running);
+        String origin = running.stack().approvalEndpoint();
+        List<HttpResponse<String>> answers = List.of(
+                approvals.get(origin + "/nothing-here"),
+                approvals.get(origin + "/approvals/" + "A".repeat(43)),
+                approvals.get(origin + "/approvals/%2e%2e%2Fx"),
+                approvals.get(origin + "/approvals/" + "x".repeat(20_000)),
+                approvals.post(origin + "/approvals/" + "A".repeat(43), Map.of("decision", "approve"), Map.of()));
+        assertEquals(List.of(404, 404, 400, 414, 404), answers.stream().map(HttpResponse::statusCode).toList());
+        for (HttpResponse<String> answer : answers) {
+            String policy = answer.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"),
+                    answer.statusCode() + " " + answer.headers().map());
+            assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null));
+            assertEquals("no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null));
+            assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null));
+        }
+    }
+
+    /**
+     * Issue 18, attack 6: the outbox (every approver's live link) and the Step Functions endpoint (task tokens in
+     * execution histories) answered a request for rebind.attacker.example; now both refuse it with 421.
+     */
+    @Test
+    void theLocalServersAnswerOnlyTheirOwnHostNames() throws Exception {
+        ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
+        for (String endpoint : List.of(running.stack().approvalEndpoint(), running.stack().sfnEndpoint(),
+                running.stack().approval().snsEndpoint())) {
+            URI uri = URI.create(endpoint);
+            try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /outbox HTTP/1.1\r\nHost: rebind.attacker.example:" + uri.getPort()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 421"), endpoint + ": " + answer);
+                assertTrue(answer.contains("answers only requests for"), answer);
+                assertFalse(answer.contains("/approvals/"), answer);
+            }
+        }
+        assertEquals(200, new Approvals(running).get(running.stack().outboxUrl()).statusCode());
     }
 
     @Test
@@ -145,7 +265,7 @@ class ApprovalLoopIT {
         String tampered = link.substring(0, link.length() - 1) + (last == 'A' ? 'B' : 'A');
         HttpResponse<String> page = approvals.get(tampered);
         assertEquals(404, page.statusCode());
-        assertTrue(page.body().contains("This approval link is not valid"), page.body());
+        assertTrue(page.body().contains("This approval link is not known here"), page.body());
         assertEquals(404, approvals.get(link.substring(0, link.length() - 1)).statusCode());
         assertEquals(404, approvals.post(tampered, Map.of("decision", "approve", "csrf", "x"), Map.of()).statusCode());
         assertEquals(200, approvals.get(link).statusCode());
@@ -222,7 +342,8 @@ class ApprovalLoopIT {
         HttpResponse<String> page = Await.value(Duration.ofSeconds(30), "the link to show the expired page", () -> {
             try {
                 HttpResponse<String> response = approvals.get(link);
-                return response.statusCode() == 410 ? response : null;
+                // Before its expiry, the page may already say closed: Step Functions reports the execution failed.
+                return response.statusCode() == 410 && response.body().contains("has expired") ? response : null;
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
