@@ -10,37 +10,37 @@ output "state_machine_name" {
 
 output "tasks_queue_url" {
   description = "URL of the tasks queue the state machine sends task tokens to."
-  value       = aws_sqs_queue.tasks.url
+  value       = module.callback.tasks_queue_url
 }
 
 output "tasks_queue_arn" {
   description = "ARN of the tasks queue."
-  value       = aws_sqs_queue.tasks.arn
+  value       = module.callback.tasks_queue_arn
 }
 
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue (messages the worker could not use)."
-  value       = aws_sqs_queue.dead_letters.url
+  value       = module.callback.dead_letter_queue_url
 }
 
 output "dead_letter_queue_arn" {
   description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letters.arn
+  value       = module.callback.dead_letter_queue_arn
 }
 
 output "worker_function_name" {
   description = "Name of the worker Lambda function."
-  value       = aws_lambda_function.worker.function_name
+  value       = module.callback.worker_function_name
 }
 
 output "worker_alias_arn" {
   description = "ARN of the worker's live alias, the target of the SQS event source mapping."
-  value       = aws_lambda_alias.live.arn
+  value       = module.callback.worker_alias_arn
 }
 
 output "worker_log_group_name" {
   description = "CloudWatch Logs group of the worker (JSON log lines)."
-  value       = aws_cloudwatch_log_group.worker.name
+  value       = module.callback.worker_log_group_name
 }
 
 output "state_machine_log_group_name" {
@@ -59,26 +59,26 @@ output "start_execution_command" {
 }
 
 output "approval_endpoint" {
-  description = "Base URL of the approval pages (the HTTP API's default endpoint); each e-mailed link is <approval_endpoint>/approvals/<secret>."
-  value       = aws_apigatewayv2_api.approvals.api_endpoint
+  description = "Base URL of the approval pages (the HTTP API's default endpoint); each e-mailed link is <approval_endpoint>/approvals/<secret>. null without approval_enabled."
+  value       = one(module.approval[*].endpoint)
 }
 
 output "approvals_table_name" {
-  description = "DynamoDB table of the approval requests, their links and decisions (the audit record)."
-  value       = aws_dynamodb_table.approvals.name
+  description = "DynamoDB table of the approval requests, their links and decisions (the audit record). null without approval_enabled."
+  value       = one(module.approval[*].table_name)
 }
 
 output "approval_topic_arn" {
-  description = "SNS topic the approval e-mails go through; each approver_emails address has a filtered e-mail subscription to it."
-  value       = aws_sns_topic.approvals.arn
+  description = "SNS topic the approval e-mails go through; each approver_emails address has a filtered e-mail subscription to it. null without approval_enabled."
+  value       = one(module.approval[*].topic_arn)
 }
 
 output "approval_request_function_name" {
-  description = "Name of the Lambda function the approval task invokes (its live alias)."
-  value       = aws_lambda_function.approval_request.function_name
+  description = "Name of the Lambda function the approval task invokes (its live alias). null without approval_enabled."
+  value       = one(module.approval[*].request_function_name)
 }
 
 output "approval_page_function_name" {
-  description = "Name of the Lambda function behind the approval pages."
-  value       = aws_lambda_function.approval_page.function_name
+  description = "Name of the Lambda function behind the approval pages. null without approval_enabled."
+  value       = one(module.approval[*].page_function_name)
 }

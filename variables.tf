@@ -154,7 +154,7 @@ variable "lambda_system_log_level" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of both log groups (worker and state machine), in days; 0 keeps logs forever."
+  description = "Retention of every log group (the functions', the state machine's, the approval API's), in days; 0 keeps logs forever."
   type        = number
   default     = 14
   nullable    = false
@@ -193,6 +193,28 @@ variable "retry_delay_seconds" {
   validation {
     condition     = var.retry_delay_seconds >= 0 && var.retry_delay_seconds <= 43200 && floor(var.retry_delay_seconds) == var.retry_delay_seconds
     error_message = "retry_delay_seconds must be a whole number from 0 to 43200 (the SQS visibility timeout range)."
+  }
+}
+
+variable "worker_jar" {
+  description = "Path of the worker's shaded jar. null deploys this project's build, lambda/worker/target/callback-worker.jar (the demo processor). Your own processor: a Maven project of your own that depends on the worker library and builds a shaded jar (examples/order-processor/), its path here and its class in processor_class."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.worker_jar == null || can(regex("\\.jar$", var.worker_jar))
+    error_message = "worker_jar must be the path of a .jar file, or null."
+  }
+}
+
+variable "approval_jar" {
+  description = "Path of the approval functions' shaded jar (with approval_enabled). null deploys this project's build, lambda/approval/target/callback-approval.jar."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.approval_jar == null || can(regex("\\.jar$", var.approval_jar))
+    error_message = "approval_jar must be the path of a .jar file, or null."
   }
 }
 
@@ -342,6 +364,16 @@ variable "alarm_email" {
 # ---------------------------------------------------------------------------------------------
 # Human approval (docs/approval.md)
 # ---------------------------------------------------------------------------------------------
+
+# A switch of its own, not "on when approver_emails is set": approver lists change routinely, and
+# removing the last approver must not destroy the table with the pending requests and the HTTP
+# API their links point to. Switching it off does destroy them (docs/deploy.md, "Upgrading").
+variable "approval_enabled" {
+  description = "Human approval (docs/approval.md): the approval states in the definition, the approvals table, the e-mail topic, the request and page functions and the internet-facing HTTP API of the pages. Off: none of it exists, and a processor that asks for approval fails its task at once with Approval.NotEnabled. The approval_* variables and approver_emails take effect only when it is on."
+  type        = bool
+  default     = false
+  nullable    = false
+}
 
 # The same rules as ApprovalConfig (APPROVER_EMAILS), so that a bad list fails the plan rather
 # than the function's init: a local part of 1-64 characters without quotes or spaces, a dotted

@@ -2,9 +2,11 @@
 # shellcheck disable=SC2317 # the stage functions run through step "name" function, which shellcheck cannot follow
 # The infrastructure checks, run by the real Terraform on a copy of the configuration (nothing is
 # written to the checkout): terraform fmt, init, validate (warnings fail too), terraform test
-# (tests/*.tftest.hcl), then scripts/infra-check/check.js for what Terraform cannot know (ASL
-# validators on the rendered definitions, IAM grants against the worker's Java source, handler and
-# jar, destroy order, the README's variable table, the local stack's defaults). Then the self-test
+# (tests/*.tftest.hcl; with Terraform >= 1.11 also tests/upgrade/, which needs run blocks'
+# state_key), then scripts/infra-check/check.js for what Terraform cannot know (ASL validators on
+# the rendered definitions, IAM grants against each function's own Java source, handlers and jars
+# against the Maven modules, destroy order, the plans that must change nothing, the README's
+# variable table, the local stack's defaults). Then the self-test
 # plants one error at a time and requires these checks to fail naming it. (The deploy scripts'
 # tests are their own step of scripts/test.sh: scripts/tests/run.sh.)
 set -euo pipefail
@@ -21,7 +23,7 @@ Environment:
                       /opt/tf-plugins, holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>/):
                       providers come from there, through a CLI configuration written for these
                       runs only. Unset: the usual provider installation (the registry).
-Needs Terraform >= 1.7 and Node.js >= 20 with npm. Exit 0 when everything passes, 1 on a
+Needs Terraform >= 1.7 (>= 1.11 for the upgrade test) and Node.js >= 20 with npm. Exit 0 when everything passes, 1 on a
 finding or a failed test, 2 on a usage or setup error.
 USAGE
 }
@@ -60,6 +62,8 @@ prerequisites() {
     echo "check-infra: terraform is required (>= 1.7): https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: HashiCorp's apt repository, or unzip the release into /usr/local/bin)" >&2
     exit 2
   fi
+  # Exported: the self-test's runs (--check-dir) skip this and read it.
+  export tf_version
   tf_version="$(terraform version 2> /dev/null | sed -n '1s/^Terraform v\([0-9.]*\).*/\1/p')"
   if ! printf '1.7.0\n%s\n' "$tf_version" | sort -V -C; then
     echo "check-infra: Terraform >= 1.7 is required for the tests (mock_provider, override_resource), found ${tf_version:-an unknown version}" >&2
@@ -84,8 +88,12 @@ prerequisites() {
 }
 if [ -z "$check_dir" ]; then prerequisites; fi
 
-# Test files whose state check.js reads (terraform test -json -verbose); the rest run as usual.
-harvest_files=(tests/state_machine.tftest.hcl tests/partition_aws_cn.tftest.hcl tests/partition_aws_us_gov.tftest.hcl tests/iam.tftest.hcl)
+# Test files whose state or plan check.js reads (terraform test -json -verbose); the rest run as usual.
+harvest_files=(tests/state_machine.tftest.hcl tests/partition_aws_cn.tftest.hcl tests/partition_aws_us_gov.tftest.hcl tests/iam.tftest.hcl tests/jars.tftest.hcl)
+
+# tests/upgrade/ applies the single-file layout and plans the modules against its state: run blocks
+# share a state across configurations through state_key, which Terraform 1.11 added.
+upgrade_test() { [ -n "${tf_version:-}" ] && printf '1.11.0\n%s\n' "$tf_version" | sort -V -C; }
 
 step() {
   local name="$1" t0=$SECONDS
@@ -99,28 +107,38 @@ step() {
   fi
 }
 
-# A copy holding what the checks read, and a stand-in jar where lambda/pom.xml builds the real one.
-# Your *.tfvars stay out: terraform test would read them, and the tests are about the defaults.
+# A copy holding what the checks read: the Terraform files, the poms and main sources of the Maven
+# modules whose jars the tests deploy, and a stand-in jar where each pom builds the real one (and
+# where the single-file layout of tests/upgrade/ expects its one jar). Your *.tfvars stay out:
+# terraform test would read them, and the tests are about the defaults.
 prepare_copy() {
-  local dest="$1"
+  local dest="$1" module jar
   mkdir -p "$dest"
-  tar -C "$root" --exclude=./lambda --exclude=./local --exclude=./scripts --exclude=./docs \
+  tar -C "$root" --exclude=./lambda --exclude=./local --exclude=./scripts --exclude=./docs --exclude=./examples \
     --exclude=./.git --exclude=./.terraform --exclude='*.tfstate*' --exclude=./.terraform.lock.hcl \
-    --exclude='*.tfvars' --exclude='*.tfvars.json' --exclude='*.tfplan' \
+    --exclude='*.tfvars' --exclude='*.tfvars.json' --exclude='*.tfplan' --exclude=target \
     --exclude=./.local --exclude=node_modules -cf - . | tar -C "$dest" -xf -
-  mkdir -p "$dest/lambda/src/main" "$dest/local/src/main/resources"
-  cp "$root/lambda/pom.xml" "$dest/lambda/"
-  cp -R "$root/lambda/src/main/java" "$dest/lambda/src/main/"
+  for module in lambda/core lambda/worker lambda/approval examples/order-processor; do
+    mkdir -p "$dest/$module/src/main"
+    cp "$root/$module/pom.xml" "$dest/$module/"
+    cp -R "$root/$module/src/main/java" "$dest/$module/src/main/"
+  done
+  mkdir -p "$dest/local/src/main/resources"
   cp "$root/local/src/main/resources/terraform-defaults.json" "$dest/local/src/main/resources/"
-  local jar
-  jar="$(node "$checker/check.js" --jar-path "$dest")"
-  mkdir -p "$dest/$(dirname "$jar")"
-  echo "stand-in for the worker jar: tests do not read its content" > "$dest/$jar"
+  while read -r jar; do
+    mkdir -p "$dest/$(dirname "$jar")"
+    echo "stand-in for $jar: tests do not read its content, only its hash" > "$dest/$jar"
+  done < <(node "$checker/check.js" --jar-path "$dest"; echo tests/upgrade/from-395c545/lambda/target/callback-worker.jar)
 }
 
 fmt_check() { (cd "$1" && terraform fmt -check -recursive -diff -no-color); }
 
-tf_init() { (cd "$1" && terraform init -backend=false -input=false -no-color > "$1.init.log" 2>&1) || { cat "$1.init.log"; return 1; }; }
+tf_init() {
+  (cd "$1" && terraform init -backend=false -input=false -no-color > "$1.init.log" 2>&1) || { cat "$1.init.log"; return 1; }
+  if upgrade_test; then
+    (cd "$1" && terraform init -backend=false -input=false -no-color -test-directory=tests/upgrade >> "$1.init.log" 2>&1) || { cat "$1.init.log"; return 1; }
+  fi
+}
 
 # Errors and warnings (a deprecated attribute, say) both fail.
 validate() {
@@ -146,12 +164,19 @@ inspect() {
 # in two processes of about equal weight (a file weighs its runs plus five, its own start-up and
 # teardown; the heaviest first, each to the lighter process); all three at once.
 run_tests() {
-  local dir="$1" status=0 plain=() harvest=() f n i
+  local dir="$1" status=0 plain=() harvest=() f n i upgrade=0 upgrade_pid=""
   local groups=("" "") runs=(0 0) pids=("" "")
   if [ -z "$tests" ]; then
     for f in "$dir"/tests/*.tftest.hcl; do plain+=("tests/$(basename "$f")"); done
+    upgrade=1
   else
-    for f in ${tests//,/ }; do plain+=("$f"); done
+    for f in ${tests//,/ }; do
+      if [ "$f" = tests/upgrade ]; then upgrade=1; else plain+=("$f"); fi
+    done
+  fi
+  if [ "$upgrade" -eq 1 ] && upgrade_test; then
+    (cd "$dir" && terraform test -json -verbose -test-directory=tests/upgrade) > "$dir.test-upgrade.jsonl" 2>&1 &
+    upgrade_pid=$!
   fi
   for f in "${harvest_files[@]}"; do
     if [[ " ${plain[*]} " == *" $f "* ]]; then
@@ -174,11 +199,19 @@ run_tests() {
       pids[i]=$!
     fi
   done
+  : > "$dir.test-states.jsonl"
   if [ "${#harvest[@]}" -gt 0 ]; then
     (cd "$dir" && terraform test -json -verbose "${harvest[@]}") > "$dir.test-states.jsonl" 2>&1 || status=1
-    node "$checker/check.js" --render "$dir.test-states.jsonl" --keep "$dir.harvest.json" || status=1
-    rm -f "$dir.test-states.jsonl"
   fi
+  if [ -n "$upgrade_pid" ]; then
+    wait "$upgrade_pid" || status=1
+    cat "$dir.test-upgrade.jsonl" >> "$dir.test-states.jsonl"
+    rm -f "$dir.test-upgrade.jsonl"
+  fi
+  if [ -s "$dir.test-states.jsonl" ]; then
+    node "$checker/check.js" --render "$dir.test-states.jsonl" --keep "$dir.harvest.json" || status=1
+  fi
+  rm -f "$dir.test-states.jsonl"
   for i in 0 1; do
     if [ -n "${pids[i]}" ]; then
       wait "${pids[i]}" || status=1
@@ -218,9 +251,10 @@ share_provider() {
 }
 
 checks() {
-  local partial=()
+  local partial=() upgrade=no
   if [ -n "$tests" ]; then partial=(--partial yes); fi
-  node "$checker/check.js" --root "$1" --graph "$2.graph.dot" --defaults "$2.defaults.json" --harvest "$2.harvest.json" "${partial[@]}"
+  if upgrade_test; then upgrade=yes; fi
+  node "$checker/check.js" --root "$1" --graph "$2.graph.dot" --defaults "$2.defaults.json" --harvest "$2.harvest.json" --upgrade "$upgrade" "${partial[@]}"
 }
 
 # fmt, validate and the graph stop at the first failure; the tests and check.js both run and both

@@ -1,14 +1,18 @@
-# IAM as the real provider computes it: the aws provider runs for real, without credentials, and
-# every managed resource is overridden, so no AWS API is called while the aws_iam_policy_document
-# data sources render the documents that AWS would receive. scripts/check-infra.sh also reads the
-# documents of the first run to check that each function's role allows exactly the DynamoDB, SNS,
-# SQS and Step Functions calls its handler's Java code makes (the worker: at least those). The first run applies; the others plan against its state, where the
-# documents are known.
+# IAM as the real provider computes it, for the whole stack with approval on: the aws provider
+# runs for real, without credentials, and every managed resource is overridden, so no AWS API is
+# called while the aws_iam_policy_document data sources render the documents that AWS would
+# receive. Each function's role may do what its code calls on this stack's resources and report to
+# this state machine only; the state machine may invoke the approval alias only. scripts/check-infra.sh
+# also reads the state of the first run to check that each function's role allows exactly the
+# DynamoDB, SNS, SQS and Step Functions calls its handler's Java code makes (the worker: at least
+# those), each from its own jar's source. The first run applies; the others plan against its state.
+# The modules' own documents: tests/module_*_iam.tftest.hcl.
 
 # Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
 # (tests/destroy.tftest.hcl covers it).
 variables {
   stop_executions_on_destroy = false
+  approval_enabled           = true
 }
 
 provider "aws" {
@@ -30,7 +34,7 @@ override_data {
 }
 
 override_resource {
-  target = aws_sqs_queue.tasks
+  target = module.callback.aws_sqs_queue.tasks
   values = {
     id  = "https://sqs.eu-west-1.amazonaws.com/111122223333/sfn-callback-tasks"
     arn = "arn:aws:sqs:eu-west-1:111122223333:sfn-callback-tasks"
@@ -39,7 +43,7 @@ override_resource {
 }
 
 override_resource {
-  target = aws_sqs_queue.dead_letters
+  target = module.callback.aws_sqs_queue.dead_letters
   values = {
     id  = "https://sqs.eu-west-1.amazonaws.com/111122223333/sfn-callback-dead-letters"
     arn = "arn:aws:sqs:eu-west-1:111122223333:sfn-callback-dead-letters"
@@ -48,43 +52,225 @@ override_resource {
 }
 
 override_resource {
-  target = aws_sqs_queue_policy.tasks
+  target = module.callback.aws_sqs_queue_policy.tasks
 }
 
 override_resource {
-  target = aws_sqs_queue_policy.dead_letters
+  target = module.callback.aws_sqs_queue_policy.dead_letters
 }
 
 override_resource {
-  target = aws_sqs_queue_redrive_allow_policy.dead_letters
+  target = module.callback.aws_sqs_queue_redrive_allow_policy.dead_letters
 }
 
 override_resource {
-  target = aws_cloudwatch_log_group.worker
-  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-worker" }
+  target = module.callback.aws_lambda_event_source_mapping.tasks
+}
+
+override_resource {
+  target = module.callback.aws_cloudwatch_metric_alarm.dead_letters
+}
+
+override_resource {
+  target = module.callback.aws_cloudwatch_metric_alarm.tasks_waiting
+}
+
+override_resource {
+  target = module.callback.module.worker.aws_cloudwatch_log_group.this
+  values = {
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-worker"
+  }
+}
+
+override_resource {
+  target = module.callback.module.worker.aws_iam_role.this
+  values = {
+    arn = "arn:aws:iam::111122223333:role/sfn-callback-worker-eu-west-1"
+    id  = "sfn-callback-worker-eu-west-1"
+  }
+}
+
+override_resource {
+  target = module.callback.module.worker.aws_iam_role_policy.this
+}
+
+override_resource {
+  target = module.callback.module.worker.aws_iam_role_policy.xray
+}
+
+override_resource {
+  target = module.callback.module.worker.aws_lambda_function.this
+  values = {
+    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker"
+    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker:1"
+    version       = "1"
+  }
+}
+
+override_resource {
+  target = module.callback.module.worker.aws_lambda_alias.this
+  values = {
+    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker:live"
+    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker:live/invocations"
+  }
+}
+
+override_resource {
+  target = module.approval[0].aws_dynamodb_table.approvals
+  values = {
+    arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/sfn-callback-approvals"
+    id  = "sfn-callback-approvals"
+  }
+}
+
+override_resource {
+  target = module.approval[0].aws_sns_topic.approvals
+  values = {
+    arn = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals"
+    id  = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals"
+  }
+}
+
+override_resource {
+  target = module.approval[0].aws_cloudwatch_log_group.api
+  values = {
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/apigateway/sfn-callback-approvals"
+  }
+}
+
+override_resource {
+  target = module.approval[0].aws_apigatewayv2_api.approvals
+  values = {
+    id            = "a1b2c3d4e5"
+    api_endpoint  = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
+    execution_arn = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5"
+  }
+}
+
+override_resource {
+  target = module.approval[0].aws_apigatewayv2_integration.page
+  values = {
+    id = "int1234"
+  }
+}
+
+override_resource {
+  target = module.approval[0].aws_sns_topic_subscription.approver
+}
+
+override_resource {
+  target = module.approval[0].aws_apigatewayv2_route.page
+}
+
+override_resource {
+  target = module.approval[0].aws_apigatewayv2_stage.approvals
+}
+
+override_resource {
+  target = module.approval[0].aws_lambda_permission.page
+}
+
+override_resource {
+  target = module.approval[0].aws_cloudwatch_metric_alarm.page_errors
+}
+
+override_resource {
+  target = module.approval[0].aws_cloudwatch_metric_alarm.api_errors
+}
+
+override_resource {
+  target = module.approval[0].module.request.aws_cloudwatch_log_group.this
+  values = {
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-request"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.request.aws_iam_role.this
+  values = {
+    arn = "arn:aws:iam::111122223333:role/sfn-callback-approval-req-eu-west-1"
+    id  = "sfn-callback-approval-req-eu-west-1"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.request.aws_iam_role_policy.this
+}
+
+override_resource {
+  target = module.approval[0].module.request.aws_iam_role_policy.xray
+}
+
+override_resource {
+  target = module.approval[0].module.request.aws_lambda_function.this
+  values = {
+    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request"
+    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:1"
+    version       = "1"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.request.aws_lambda_alias.this
+  values = {
+    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:live"
+    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:live/invocations"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.page.aws_cloudwatch_log_group.this
+  values = {
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-page"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.page.aws_iam_role.this
+  values = {
+    arn = "arn:aws:iam::111122223333:role/sfn-callback-approval-page-eu-west-1"
+    id  = "sfn-callback-approval-page-eu-west-1"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.page.aws_iam_role_policy.this
+}
+
+override_resource {
+  target = module.approval[0].module.page.aws_iam_role_policy.xray
+}
+
+override_resource {
+  target = module.approval[0].module.page.aws_lambda_function.this
+  values = {
+    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page"
+    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:1"
+    version       = "1"
+  }
+}
+
+override_resource {
+  target = module.approval[0].module.page.aws_lambda_alias.this
+  values = {
+    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:live"
+    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:live/invocations"
+  }
 }
 
 override_resource {
   target = aws_cloudwatch_log_group.state_machine
-  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/sfn-callback-callback" }
-}
-
-override_resource {
-  target = aws_iam_role.worker
-  values = { arn = "arn:aws:iam::111122223333:role/sfn-callback-worker-eu-west-1", id = "sfn-callback-worker-eu-west-1" }
+  values = {
+    arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/sfn-callback-callback"
+  }
 }
 
 override_resource {
   target = aws_iam_role.state_machine
-  values = { arn = "arn:aws:iam::111122223333:role/sfn-callback-states-eu-west-1", id = "sfn-callback-states-eu-west-1" }
-}
-
-override_resource {
-  target = aws_iam_role_policy.worker
-}
-
-override_resource {
-  target = aws_iam_role_policy.worker_xray
+  values = {
+    arn = "arn:aws:iam::111122223333:role/sfn-callback-states-eu-west-1"
+    id  = "sfn-callback-states-eu-west-1"
+  }
 }
 
 override_resource {
@@ -96,43 +282,7 @@ override_resource {
 }
 
 override_resource {
-  target = aws_lambda_function.worker
-  values = {
-    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker"
-    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker:1"
-    version       = "1"
-  }
-}
-
-override_resource {
-  target = aws_lambda_alias.live
-  values = { arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-worker:live" }
-}
-
-override_resource {
-  target = aws_lambda_event_source_mapping.tasks
-}
-
-override_resource {
-  target = aws_sfn_state_machine.callback
-  values = { arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback" }
-}
-
-override_resource {
-  target = aws_sns_topic.alarms
-  values = { arn = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-alarms" }
-}
-
-override_resource {
   target = aws_sns_topic_subscription.alarm_email
-}
-
-override_resource {
-  target = aws_cloudwatch_metric_alarm.dead_letters
-}
-
-override_resource {
-  target = aws_cloudwatch_metric_alarm.tasks_waiting
 }
 
 override_resource {
@@ -144,156 +294,43 @@ override_resource {
 }
 
 override_resource {
-  target = aws_dynamodb_table.approvals
-  values = { arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/sfn-callback-approvals", id = "sfn-callback-approvals" }
-}
-
-override_resource {
-  target = aws_sns_topic.approvals
-  values = { arn = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals", id = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-approvals" }
-}
-
-override_resource {
-  target = aws_sns_topic_subscription.approver
-}
-
-override_resource {
-  target = aws_cloudwatch_log_group.approval_request
-  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-request" }
-}
-
-override_resource {
-  target = aws_cloudwatch_log_group.approval_page
-  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-approval-page" }
-}
-
-override_resource {
-  target = aws_cloudwatch_log_group.approval_api
-  values = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/apigateway/sfn-callback-approvals" }
-}
-
-override_resource {
-  target = aws_iam_role.approval_request
-  values = { arn = "arn:aws:iam::111122223333:role/sfn-callback-approval-req-eu-west-1", id = "sfn-callback-approval-req-eu-west-1" }
-}
-
-override_resource {
-  target = aws_iam_role.approval_page
-  values = { arn = "arn:aws:iam::111122223333:role/sfn-callback-approval-page-eu-west-1", id = "sfn-callback-approval-page-eu-west-1" }
-}
-
-override_resource {
-  target = aws_iam_role_policy.approval_request
-}
-
-override_resource {
-  target = aws_iam_role_policy.approval_request_xray
-}
-
-override_resource {
-  target = aws_iam_role_policy.approval_page
-}
-
-override_resource {
-  target = aws_iam_role_policy.approval_page_xray
-}
-
-override_resource {
-  target = aws_lambda_function.approval_request
+  target = aws_sfn_state_machine.callback
   values = {
-    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request"
-    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:1"
-    version       = "1"
+    arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback"
   }
 }
 
 override_resource {
-  target = aws_lambda_function.approval_page
+  target = aws_sns_topic.alarms
   values = {
-    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page"
-    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:1"
-    version       = "1"
+    arn = "arn:aws:sns:eu-west-1:111122223333:sfn-callback-alarms"
   }
-}
-
-override_resource {
-  target = aws_lambda_alias.approval_request
-  values = { arn = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-request:live" }
-}
-
-override_resource {
-  target = aws_lambda_alias.approval_page
-  values = {
-    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:live"
-    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:sfn-callback-approval-page:live/invocations"
-  }
-}
-
-override_resource {
-  target = aws_apigatewayv2_api.approvals
-  values = {
-    id            = "a1b2c3d4e5"
-    api_endpoint  = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
-    execution_arn = "arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5"
-  }
-}
-
-override_resource {
-  target = aws_apigatewayv2_integration.approval_page
-  values = { id = "int1234" }
-}
-
-override_resource {
-  target = aws_apigatewayv2_route.approval_page
-}
-
-override_resource {
-  target = aws_apigatewayv2_stage.approvals
-}
-
-override_resource {
-  target = aws_lambda_permission.approval_page
-}
-
-override_resource {
-  target = aws_cloudwatch_metric_alarm.approval_page_errors
-}
-
-override_resource {
-  target = aws_cloudwatch_metric_alarm.approval_api_errors
 }
 
 # The provider may list a statement's actions in any order: actions are compared as sets.
 run "worker_may_consume_the_tasks_queue_report_to_this_state_machine_and_log" {
   assert {
-    condition     = [for st in jsondecode(data.aws_iam_policy_document.worker.json).Statement : st.Sid] == ["WriteOwnLogs", "ConsumeTasksQueue", "ReportTaskResults"]
-    error_message = "Worker policy: ${data.aws_iam_policy_document.worker.json}"
-  }
-
-  assert {
-    condition = [for st in jsondecode(data.aws_iam_policy_document.worker.json).Statement : { effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
+    condition = [for st in jsondecode(module.callback.worker_policy_json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
       {
+        sid      = "WriteOwnLogs"
         effect   = "Allow"
         actions  = toset(["logs:CreateLogStream", "logs:PutLogEvents"])
         resource = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/sfn-callback-worker:*"
       },
       {
+        sid      = "ConsumeTasksQueue"
         effect   = "Allow"
         actions  = toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"])
         resource = "arn:aws:sqs:eu-west-1:111122223333:sfn-callback-tasks"
       },
       {
+        sid      = "ReportTaskResults"
         effect   = "Allow"
         actions  = toset(["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"])
         resource = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback"
       },
     ]
-    error_message = "Worker policy: ${data.aws_iam_policy_document.worker.json}"
-  }
-
-  assert {
-    condition     = aws_iam_role_policy.worker.policy == data.aws_iam_policy_document.worker.json && aws_iam_role_policy.worker.role == "sfn-callback-worker-eu-west-1"
-    error_message = "The worker's role carries this document."
+    error_message = "Worker policy: ${module.callback.worker_policy_json}"
   }
 }
 
@@ -304,7 +341,7 @@ run "approval_request_may_store_requests_send_emails_and_fail_its_tasks" {
   command = plan
 
   assert {
-    condition = [for st in jsondecode(data.aws_iam_policy_document.approval_request.json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
+    condition = [for st in jsondecode(module.approval[0].request_policy_json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
       {
         sid      = "WriteOwnLogs"
         effect   = "Allow"
@@ -330,22 +367,17 @@ run "approval_request_may_store_requests_send_emails_and_fail_its_tasks" {
         resource = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback"
       },
     ]
-    error_message = "Approval request policy: ${data.aws_iam_policy_document.approval_request.json}"
-  }
-
-  assert {
-    condition     = aws_iam_role_policy.approval_request.policy == data.aws_iam_policy_document.approval_request.json && aws_iam_role_policy.approval_request.role == "sfn-callback-approval-req-eu-west-1"
-    error_message = "The request function's role carries this document."
+    error_message = "Approval request policy: ${module.approval[0].request_policy_json}"
   }
 }
 
-# The approval page function: reads and conditionally updates items (it never creates one), and
-# reports the decision.
+# The approval page function: reads and conditionally updates items (it never creates one),
+# reports the decision, and asks whether the request's execution still runs (its executions only).
 run "approval_page_may_read_and_decide_requests_and_report_decisions" {
   command = plan
 
   assert {
-    condition = [for st in jsondecode(data.aws_iam_policy_document.approval_page.json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
+    condition = [for st in jsondecode(module.approval[0].page_policy_json).Statement : { sid = st.Sid, effect = st.Effect, actions = toset(flatten([st.Action])), resource = st.Resource }] == [
       {
         sid      = "WriteOwnLogs"
         effect   = "Allow"
@@ -364,13 +396,14 @@ run "approval_page_may_read_and_decide_requests_and_report_decisions" {
         actions  = toset(["states:SendTaskSuccess", "states:SendTaskFailure"])
         resource = "arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-callback-callback"
       },
+      {
+        sid      = "ReadExecutionStatus"
+        effect   = "Allow"
+        actions  = toset(["states:DescribeExecution"])
+        resource = "arn:aws:states:eu-west-1:111122223333:execution:sfn-callback-callback:*"
+      },
     ]
-    error_message = "Approval page policy: ${data.aws_iam_policy_document.approval_page.json}"
-  }
-
-  assert {
-    condition     = aws_iam_role_policy.approval_page.policy == data.aws_iam_policy_document.approval_page.json && aws_iam_role_policy.approval_page.role == "sfn-callback-approval-page-eu-west-1"
-    error_message = "The page function's role carries this document."
+    error_message = "Approval page policy: ${module.approval[0].page_policy_json}"
   }
 }
 
@@ -406,7 +439,6 @@ run "state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_del
     condition = (
       length(jsondecode(data.aws_iam_policy_document.state_machine.json).Statement) == 3 &&
       jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Sid == "DeliverExecutionLogs" &&
-      jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Effect == "Allow" &&
       jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Resource == "*" &&
       toset(jsondecode(data.aws_iam_policy_document.state_machine.json).Statement[2].Action) == toset([
         "logs:CreateLogDelivery",
@@ -423,42 +455,11 @@ run "state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_del
   }
 }
 
-run "queues_deny_every_request_without_tls" {
-  command = plan
-
-  assert {
-    condition = alltrue([for q in [
-      { doc = data.aws_iam_policy_document.tasks_queue.json, arn = "arn:aws:sqs:eu-west-1:111122223333:sfn-callback-tasks" },
-      { doc = data.aws_iam_policy_document.dead_letters_queue.json, arn = "arn:aws:sqs:eu-west-1:111122223333:sfn-callback-dead-letters" },
-      ] : jsondecode(q.doc).Statement == [{
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "sqs:*"
-        Resource  = q.arn
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]])
-    error_message = "Queue policies: ${data.aws_iam_policy_document.tasks_queue.json} ${data.aws_iam_policy_document.dead_letters_queue.json}"
-  }
-}
-
-# Confused-deputy protection: each service may assume its role only for this account, Step
-# Functions only for this state machine (and its versions and aliases). The three functions'
-# roles share the Lambda document.
+# Confused-deputy protection: Step Functions may assume its role only for this account and this
+# state machine (and its versions and aliases). The functions' trust: tests/module_lambda_function_iam.tftest.hcl.
 # https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
-run "trust_policies_are_pinned_to_this_account_and_state_machine" {
+run "state_machine_trust_is_pinned_to_this_account_and_state_machine" {
   command = plan
-
-  assert {
-    condition = jsondecode(data.aws_iam_policy_document.lambda_assume.json).Statement == [{
-      Sid       = "LambdaAssumesRole"
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } }
-    }]
-    error_message = "Lambda trust policy: ${data.aws_iam_policy_document.lambda_assume.json}"
-  }
 
   assert {
     condition = [for st in jsondecode(data.aws_iam_policy_document.state_machine_assume.json).Statement : {
@@ -484,10 +485,9 @@ run "no_allow_statement_grants_a_wildcard_action" {
 
   assert {
     condition = alltrue(flatten([for doc in [
-      data.aws_iam_policy_document.worker.json,
-      data.aws_iam_policy_document.approval_request.json,
-      data.aws_iam_policy_document.approval_page.json,
-      data.aws_iam_policy_document.lambda_xray.json,
+      module.callback.worker_policy_json,
+      module.approval[0].request_policy_json,
+      module.approval[0].page_policy_json,
       data.aws_iam_policy_document.state_machine.json,
       data.aws_iam_policy_document.state_machine_xray.json,
       ] : [for s in jsondecode(doc).Statement :
@@ -496,45 +496,23 @@ run "no_allow_statement_grants_a_wildcard_action" {
     error_message = "An Allow statement names a wildcard action; grant the exact actions."
   }
 
-  # Resource "*" only where the action takes no resource ARN: the documented log delivery and
-  # X-Ray actions.
+  # Resource "*" only where the action takes no resource ARN: the documented log delivery actions.
   assert {
-    condition = alltrue(flatten([for doc in [data.aws_iam_policy_document.worker.json, data.aws_iam_policy_document.approval_request.json, data.aws_iam_policy_document.approval_page.json, data.aws_iam_policy_document.state_machine.json] :
+    condition = alltrue(flatten([for doc in [module.callback.worker_policy_json, module.approval[0].request_policy_json, module.approval[0].page_policy_json, data.aws_iam_policy_document.state_machine.json] :
       [for s in jsondecode(doc).Statement : s.Resource != "*" || s.Sid == "DeliverExecutionLogs"]
     ]))
     error_message = "Only the log delivery statement may use Resource \"*\"."
   }
 }
 
-run "xray_is_granted_only_with_tracing_on" {
+# https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+run "state_machine_xray_is_granted_only_with_tracing_on" {
   command = plan
 
   variables {
-    lambda_tracing_enabled        = true
     state_machine_tracing_enabled = true
   }
 
-  assert {
-    condition = (
-      length(aws_iam_role_policy.worker_xray) == 1 &&
-      aws_iam_role_policy.worker_xray[0].role == "sfn-callback-worker-eu-west-1" &&
-      jsondecode(aws_iam_role_policy.worker_xray[0].policy).Statement[0].Resource == "*" &&
-      toset(jsondecode(aws_iam_role_policy.worker_xray[0].policy).Statement[0].Action) == toset(["xray:PutTraceSegments", "xray:PutTelemetryRecords"])
-    )
-    error_message = "Worker X-Ray policy: ${jsonencode(aws_iam_role_policy.worker_xray)}"
-  }
-
-  assert {
-    condition = (
-      aws_iam_role_policy.approval_request_xray[0].role == "sfn-callback-approval-req-eu-west-1" &&
-      aws_iam_role_policy.approval_page_xray[0].role == "sfn-callback-approval-page-eu-west-1" &&
-      aws_iam_role_policy.approval_request_xray[0].policy == aws_iam_role_policy.worker_xray[0].policy &&
-      aws_iam_role_policy.approval_page_xray[0].policy == aws_iam_role_policy.worker_xray[0].policy
-    )
-    error_message = "lambda_tracing_enabled gives every function's role the same X-Ray policy."
-  }
-
-  # https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
   assert {
     condition = (
       length(aws_iam_role_policy.state_machine_xray) == 1 &&
@@ -543,5 +521,17 @@ run "xray_is_granted_only_with_tracing_on" {
       toset(jsondecode(aws_iam_role_policy.state_machine_xray[0].policy).Statement[0].Action) == toset(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"])
     )
     error_message = "State machine X-Ray policy: ${jsonencode(aws_iam_role_policy.state_machine_xray)}"
+  }
+}
+
+# Without approval the state machine may invoke no function at all.
+run "without_approval_the_state_machine_invokes_nothing" {
+  variables {
+    approval_enabled = false
+  }
+
+  assert {
+    condition     = [for st in jsondecode(data.aws_iam_policy_document.state_machine.json).Statement : st.Sid] == ["SendTaskTokens", "DeliverExecutionLogs"]
+    error_message = "State machine policy without approval: ${data.aws_iam_policy_document.state_machine.json}"
   }
 }

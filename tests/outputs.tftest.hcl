@@ -13,13 +13,8 @@ mock_provider "aws" {
 
 run "outputs_name_every_resource_and_optional_resources_are_absent" {
   assert {
-    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0 && length(aws_sns_topic_subscription.approver) == 0
-    error_message = "Without alarm_email there is no alarm topic and no subscription; without approver_emails no approver subscription."
-  }
-
-  assert {
-    condition     = length(aws_iam_role_policy.worker_xray) == 0 && length(aws_iam_role_policy.approval_request_xray) == 0 && length(aws_iam_role_policy.approval_page_xray) == 0 && length(aws_iam_role_policy.state_machine_xray) == 0
-    error_message = "Tracing is off by default, so no X-Ray policy is attached."
+    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_sns_topic_subscription.alarm_email) == 0 && length(aws_iam_role_policy.state_machine_xray) == 0 && length(module.approval) == 0
+    error_message = "Without alarm_email there is no alarm topic; without tracing no X-Ray policy; without approval_enabled no approval."
   }
 
   assert {
@@ -31,7 +26,7 @@ run "outputs_name_every_resource_and_optional_resources_are_absent" {
       output.dead_letter_queue_url == "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters" &&
       output.dead_letter_queue_arn == "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters" &&
       output.worker_function_name == "sfn-callback-worker" &&
-      output.worker_alias_arn == aws_lambda_alias.live.arn &&
+      output.worker_alias_arn == module.callback.worker_alias_arn &&
       output.worker_log_group_name == "/aws/lambda/sfn-callback-worker" &&
       output.state_machine_log_group_name == "/aws/vendedlogs/states/sfn-callback-callback" &&
       output.alarm_topic_arn == null

@@ -1,4 +1,4 @@
-# The definition rendered in the aws-cn partition: the integration ARNs follow the partition.
+# The definition (approval on: both templates) rendered in the aws-cn partition: the integration ARNs follow the partition.
 # (A file of its own: the mock provider updates resources in place, so a queue created by an
 # earlier run would keep its URL.) scripts/check-infra.sh runs the ASL validators on it too.
 
@@ -6,6 +6,7 @@
 # (tests/destroy.tftest.hcl covers it).
 variables {
   stop_executions_on_destroy = false
+  approval_enabled           = true
 }
 
 mock_provider "aws" {
@@ -23,7 +24,7 @@ override_data {
 }
 
 override_resource {
-  target = aws_sqs_queue.tasks
+  target = module.callback.aws_sqs_queue.tasks
   values = {
     id  = "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/sfn-callback-tasks"
     arn = "arn:aws-cn:sqs:cn-north-1:123456789012:sfn-callback-tasks"
@@ -32,7 +33,7 @@ override_resource {
 }
 
 override_resource {
-  target = aws_lambda_alias.approval_request
+  target = module.approval[0].module.request.aws_lambda_alias.this
   values = {
     arn        = "arn:aws-cn:lambda:cn-north-1:123456789012:function:sfn-callback-approval-request:live"
     invoke_arn = "arn:aws-cn:apigateway:cn-north-1:lambda:path/2015-03-31/functions/arn:aws-cn:lambda:cn-north-1:123456789012:function:sfn-callback-approval-request:live/invocations"
@@ -57,7 +58,7 @@ run "definition_in_the_aws_cn_partition" {
   }
 
   assert {
-    condition     = aws_iam_role.worker.name == "sfn-callback-worker-cn-north-1"
-    error_message = "Role name in cn-north-1: ${aws_iam_role.worker.name}"
+    condition     = aws_iam_role.state_machine.name == "sfn-callback-states-cn-north-1"
+    error_message = "Role name in cn-north-1: ${aws_iam_role.state_machine.name}"
   }
 }

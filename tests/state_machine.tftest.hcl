@@ -1,9 +1,12 @@
-# The state machine definition exactly as templatefile renders statemachine.asl.json, field by
-# field, with the defaults and at the edges (smallest and largest timings, the longest approval
-# timeout, the aws-cn and aws-us-gov partitions); the approval states with the defaults, field by
-# field: tests/approval.tftest.hcl. scripts/check-infra.sh also runs AWS's ASL validators
-# (asl-validator, amazon-states-language-service) on each definition these runs render. The first
-# run applies; the others plan against its state, where the queue's URL is known.
+# The state machine definition as the root renders it: with the defaults, the core alone
+# (statemachine.asl.json: no approval state); with approval_enabled, the core and the approval
+# states (modules/approval/states.asl.json) merged, exactly the definition of the single-file
+# layout (commit 395c545, tests/upgrade/from-395c545/statemachine.asl.json); at the edges
+# (smallest and largest timings, the longest approval timeout; the aws-cn and aws-us-gov
+# partitions: tests/partition_*.tftest.hcl). scripts/check-infra.sh also runs AWS's ASL
+# validators (asl-validator, amazon-states-language-service) on each definition these runs
+# render. The first run applies; the others plan against the state of the runs before, where the queue's URL and the
+# approval alias's ARN are known.
 
 # Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
 # (tests/destroy.tftest.hcl covers it).
@@ -17,17 +20,13 @@ mock_provider "aws" {
 
 run "definition_with_the_defaults" {
   assert {
-    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition)) == ["Comment", "StartAt", "States"]
+    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition)) == ["Comment", "StartAt", "States"] && jsondecode(aws_sfn_state_machine.callback.definition).StartAt == "WaitForWorker"
     error_message = "Top-level fields: ${jsonencode(keys(jsondecode(aws_sfn_state_machine.callback.definition)))}"
   }
 
+  # Approval is off by default: no approval state, the worker's result ends the execution.
   assert {
-    condition     = jsondecode(aws_sfn_state_machine.callback.definition).StartAt == "WaitForWorker"
-    error_message = "StartAt must be WaitForWorker."
-  }
-
-  assert {
-    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["ApprovalExpired", "ApprovalRequested", "Done", "NoHeartbeat", "NotApproved", "TookTooLong", "WaitForApproval", "WaitForWorker", "WorkerFailed"]
+    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["Done", "NoHeartbeat", "TookTooLong", "WaitForWorker", "WorkerFailed"]
     error_message = "States: ${jsonencode(keys(jsondecode(aws_sfn_state_machine.callback.definition).States))}"
   }
 
@@ -55,17 +54,11 @@ run "definition_with_the_defaults" {
   assert {
     condition = (
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 60 &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 3600
-    )
-    error_message = "HeartbeatSeconds/TimeoutSeconds come from task_heartbeat_seconds/task_timeout_seconds."
-  }
-
-  assert {
-    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 3600 &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.ResultPath == "$.result" &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Next == "ApprovalRequested"
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Next == "Done"
     )
-    error_message = "The worker's output lands at $.result; then the execution asks for approval or succeeds."
+    error_message = "HeartbeatSeconds/TimeoutSeconds come from task_heartbeat_seconds/task_timeout_seconds; the worker's output lands at $.result and the execution succeeds."
   }
 
   assert {
@@ -93,17 +86,35 @@ run "definition_with_the_defaults" {
   assert {
     condition = (
       jsondecode(aws_sfn_state_machine.callback.definition).States.Done == { Type = "Succeed" } &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Type == "Fail" &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Error == "Task.NoHeartbeat" &&
       can(regex("for 60 seconds", jsondecode(aws_sfn_state_machine.callback.definition).States.NoHeartbeat.Cause)) &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Type == "Fail" &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Error == "Task.TookTooLong" &&
       can(regex("within 3600 seconds", jsondecode(aws_sfn_state_machine.callback.definition).States.TookTooLong.Cause)) &&
-      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.Type == "Fail" &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.ErrorPath == "$.Error" &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailed.CausePath == "$.Cause"
     )
     error_message = "End states: ${jsonencode({ for k, v in jsondecode(aws_sfn_state_machine.callback.definition).States : k => v if k != "WaitForWorker" })}"
+  }
+}
+
+# With approval on, the definition is the one the single-file layout rendered, compared as
+# decoded JSON (key order and whitespace aside): executions behave exactly as before. Applied:
+# the request function's alias ARN is known only once it exists.
+run "definition_with_approval_is_exactly_the_one_before_the_modules" {
+  variables {
+    approval_enabled = true
+  }
+
+  assert {
+    condition = jsondecode(aws_sfn_state_machine.callback.definition) == jsondecode(templatefile("tests/upgrade/from-395c545/statemachine.asl.json", {
+      partition                = "aws"
+      queue_url                = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+      heartbeat_seconds        = 60
+      timeout_seconds          = 3600
+      approval_function_arn    = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
+      approval_timeout_seconds = 86400
+    }))
+    error_message = "The approval-on definition differs from the single-file layout's: ${aws_sfn_state_machine.callback.definition}"
   }
 }
 
@@ -112,15 +123,8 @@ run "state_machine_is_standard_and_logs_errors_without_execution_data" {
 
   assert {
     condition = (
-      aws_sfn_state_machine.callback.name == "sfn-callback-callback" &&
       aws_sfn_state_machine.callback.type == "STANDARD" &&
-      aws_sfn_state_machine.callback.role_arn == aws_iam_role.state_machine.arn
-    )
-    error_message = "State machine ${aws_sfn_state_machine.callback.name} (${aws_sfn_state_machine.callback.type})."
-  }
-
-  assert {
-    condition = (
+      aws_sfn_state_machine.callback.role_arn == aws_iam_role.state_machine.arn &&
       aws_sfn_state_machine.callback.logging_configuration[0].level == "ERROR" &&
       aws_sfn_state_machine.callback.logging_configuration[0].include_execution_data == false &&
       aws_sfn_state_machine.callback.logging_configuration[0].log_destination == "${aws_cloudwatch_log_group.state_machine.arn}:*" &&
@@ -130,8 +134,9 @@ run "state_machine_is_standard_and_logs_errors_without_execution_data" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.state_machine.name == "/aws/vendedlogs/states/sfn-callback-callback" && aws_cloudwatch_log_group.state_machine.retention_in_days == 14
-    error_message = "The state machine logs to a /aws/vendedlogs/ group, kept 14 days."
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out] :
+    a.namespace == "AWS/States" && a.dimensions == tomap({ StateMachineArn = aws_sfn_state_machine.callback.arn }) && a.threshold == 0 && length(a.alarm_actions) == 0])
+    error_message = "The execution alarms watch this state machine and, without alarm_email, notify nobody."
   }
 }
 
@@ -161,6 +166,7 @@ run "definition_with_the_largest_heartbeat_and_timeout" {
 
   # The worker's task and the approval share the year a standard execution may run.
   variables {
+    approval_enabled         = true
     task_heartbeat_seconds   = 31535939
     task_timeout_seconds     = 31535940
     approval_timeout_seconds = 60
@@ -171,7 +177,7 @@ run "definition_with_the_largest_heartbeat_and_timeout" {
     condition = (
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.HeartbeatSeconds == 31535939 &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.TimeoutSeconds == 31535940 &&
-      can(regex("\"HeartbeatSeconds\": 31535939,", aws_sfn_state_machine.callback.definition)) &&
+      can(regex("\"HeartbeatSeconds\":31535939,", aws_sfn_state_machine.callback.definition)) &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.TimeoutSeconds == 60 &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Cause == "Nobody approved or rejected the request within 60 seconds (approval_timeout_seconds)."
     )
@@ -183,6 +189,7 @@ run "definition_with_the_longest_approval_timeout" {
   command = plan
 
   variables {
+    approval_enabled           = true
     task_heartbeat_seconds     = 3
     task_timeout_seconds       = 4
     heartbeat_interval_seconds = 1
@@ -193,7 +200,7 @@ run "definition_with_the_longest_approval_timeout" {
   assert {
     condition = (
       jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.TimeoutSeconds == 31535996 &&
-      can(regex("\"TimeoutSeconds\": 31535996,", aws_sfn_state_machine.callback.definition)) &&
+      can(regex("\"TimeoutSeconds\":31535996,", aws_sfn_state_machine.callback.definition)) &&
       jsondecode(aws_sfn_state_machine.callback.definition).States.ApprovalExpired.Cause == "Nobody approved or rejected the request within 31535996 seconds (approval_timeout_seconds)."
     )
     error_message = "Longest approval timeout: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval)}"

@@ -1,5 +1,6 @@
-# Apply with each optional feature switched on, then off again; the test's own teardown then
-# destroys the whole graph. Mock provider: the values come from tests/mocks.
+# Apply with each optional feature of the root switched on, then off again; the test's own
+# teardown then destroys the whole graph. Mock provider: the values come from tests/mocks.
+# Approval on and off: tests/approval.tftest.hcl; the functions' X-Ray: tests/module_lambda_function.tftest.hcl.
 
 # Teardown destroys what the runs applied: no destroy-time provisioner may call AWS from a test
 # (tests/destroy.tftest.hcl covers it).
@@ -28,10 +29,10 @@ run "alarm_email_subscribes_it_to_a_topic_every_alarm_notifies" {
   }
 
   assert {
-    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.tasks_waiting, aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out, aws_cloudwatch_metric_alarm.approval_page_errors, aws_cloudwatch_metric_alarm.approval_api_errors] :
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.executions_failed, aws_cloudwatch_metric_alarm.executions_timed_out] :
       a.alarm_actions == toset([aws_sns_topic.alarms[0].arn]) && a.ok_actions == toset([aws_sns_topic.alarms[0].arn])
     ])
-    error_message = "Every alarm notifies the topic when it fires and when it clears."
+    error_message = "The state machine's alarms notify the topic when they fire and when they clear (the modules' alarms get it as alarm_actions)."
   }
 
   assert {
@@ -40,24 +41,14 @@ run "alarm_email_subscribes_it_to_a_topic_every_alarm_notifies" {
   }
 }
 
-run "tracing_traces_every_function_and_the_state_machine" {
+run "tracing_traces_the_state_machine" {
   variables {
-    lambda_tracing_enabled        = true
     state_machine_tracing_enabled = true
   }
 
   assert {
-    condition = (
-      aws_lambda_function.worker.tracing_config[0].mode == "Active" &&
-      aws_lambda_function.approval_request.tracing_config[0].mode == "Active" &&
-      aws_lambda_function.approval_page.tracing_config[0].mode == "Active" &&
-      aws_sfn_state_machine.callback.tracing_configuration[0].enabled &&
-      aws_iam_role_policy.worker_xray[0].role == aws_iam_role.worker.id &&
-      aws_iam_role_policy.approval_request_xray[0].role == aws_iam_role.approval_request.id &&
-      aws_iam_role_policy.approval_page_xray[0].role == aws_iam_role.approval_page.id &&
-      aws_iam_role_policy.state_machine_xray[0].role == aws_iam_role.state_machine.id
-    )
-    error_message = "Tracing on: active tracing and an X-Ray policy on each role."
+    condition     = aws_sfn_state_machine.callback.tracing_configuration[0].enabled && aws_iam_role_policy.state_machine_xray[0].role == aws_iam_role.state_machine.id
+    error_message = "Tracing on: active tracing and an X-Ray policy on the state machine's role."
   }
 }
 
@@ -67,8 +58,8 @@ run "processor_class_replaces_the_demo_processor" {
   }
 
   assert {
-    condition     = aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"] == "com.example.orders.OrderProcessor"
-    error_message = "PROCESSOR_CLASS is ${aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"]}."
+    condition     = module.callback.worker_environment["PROCESSOR_CLASS"] == "com.example.orders.OrderProcessor"
+    error_message = "PROCESSOR_CLASS is ${module.callback.worker_environment["PROCESSOR_CLASS"]}."
   }
 }
 
@@ -77,14 +68,9 @@ run "switched_off_again_the_optional_resources_are_destroyed" {
     condition = (
       length(aws_sns_topic.alarms) == 0 &&
       length(aws_sns_topic_subscription.alarm_email) == 0 &&
-      length(aws_iam_role_policy.worker_xray) == 0 &&
-      length(aws_iam_role_policy.approval_request_xray) == 0 &&
-      length(aws_iam_role_policy.approval_page_xray) == 0 &&
       length(aws_iam_role_policy.state_machine_xray) == 0 &&
-      aws_lambda_function.worker.tracing_config[0].mode == "PassThrough" &&
-      aws_lambda_function.approval_page.tracing_config[0].mode == "PassThrough" &&
-      aws_lambda_function.worker.environment[0].variables["PROCESSOR_CLASS"] == "io.sfncallback.worker.processor.DemoProcessor"
+      module.callback.worker_environment["PROCESSOR_CLASS"] == "io.sfncallback.worker.processor.DemoProcessor"
     )
-    error_message = "Back at the defaults, the topic, the subscription and the X-Ray policies are gone."
+    error_message = "Back at the defaults, the topic, the subscription and the X-Ray policy are gone."
   }
 }

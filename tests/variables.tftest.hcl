@@ -1,4 +1,5 @@
-# Every variable validation and every precondition (the approval ones: tests/approval.tftest.hcl):
+# Every variable validation and every precondition of the root (the approval ones:
+# tests/approval.tftest.hcl; the modules' rules between their variables: tests/module_*.tftest.hcl):
 # a bad value must be refused at plan time (expect_failures names exactly what must fail), and the
 # boundary values must pass. Bad values are grouped by concern; each run lists every check it
 # expects to fail, so a validation that stopped refusing its value fails the run.
@@ -155,6 +156,7 @@ run "the_smallest_allowed_values_pass" {
 
   variables {
     name_prefix                   = "ab"
+    approval_enabled              = true
     max_receive_count             = 1
     message_retention_seconds     = 60
     dlq_message_retention_seconds = 60
@@ -176,14 +178,10 @@ run "the_smallest_allowed_values_pass" {
     approval_burst_limit          = 1
   }
 
+  # The modules validate what they are given as the root does: this plan fails if one refuses.
   assert {
-    condition     = aws_sqs_queue.tasks.visibility_timeout_seconds == 6 && aws_cloudwatch_metric_alarm.tasks_waiting.threshold == 1
-    error_message = "The smallest values plan."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_stage.approvals.default_route_settings[0].throttling_rate_limit == 0.1 && aws_lambda_function.approval_request.environment[0].variables["APPROVAL_RETENTION_DAYS"] == "1"
-    error_message = "The smallest approval values plan."
+    condition     = module.callback.worker_environment["RETRY_DELAY_SECONDS"] == "0" && module.approval[0].request_environment["APPROVAL_RETENTION_DAYS"] == "1"
+    error_message = "The smallest values plan and reach the modules."
   }
 }
 
@@ -195,6 +193,7 @@ run "the_largest_allowed_values_pass" {
   variables {
     name_prefix                   = "a2345678901234567890123456789012"
     region                        = "ap-southeast-5"
+    approval_enabled              = true
     max_receive_count             = 1000
     message_retention_seconds     = 1209600
     dlq_message_retention_seconds = 1209600
@@ -222,34 +221,12 @@ run "the_largest_allowed_values_pass" {
   }
 
   assert {
-    condition     = aws_sqs_queue.tasks.visibility_timeout_seconds == 5700 && aws_lambda_event_source_mapping.tasks.batch_size == 10000
-    error_message = "The largest values plan."
+    condition     = module.callback.worker_environment["MAX_RECEIVE_COUNT"] == "1000" && module.approval[0].request_environment["APPROVAL_RETENTION_DAYS"] == "3650"
+    error_message = "The largest values plan and reach the modules."
   }
 }
 
 # Preconditions: rules between two variables.
-
-run "dlq_retention_below_the_tasks_queue_retention_is_refused" {
-  command = plan
-
-  variables {
-    message_retention_seconds     = 86400
-    dlq_message_retention_seconds = 86399
-  }
-
-  expect_failures = [aws_sqs_queue.dead_letters]
-}
-
-run "batches_above_10_without_a_batching_window_are_refused" {
-  command = plan
-
-  variables {
-    batch_size              = 11
-    batching_window_seconds = 0
-  }
-
-  expect_failures = [aws_lambda_event_source_mapping.tasks]
-}
 
 run "heartbeat_not_below_the_task_timeout_is_refused" {
   command = plan
@@ -301,7 +278,7 @@ run "the_rules_between_variables_pass_at_their_boundaries" {
   }
 
   assert {
-    condition     = aws_lambda_event_source_mapping.tasks.batch_size == 11 && aws_sqs_queue.dead_letters.message_retention_seconds == 86400
-    error_message = "The boundary values plan."
+    condition     = module.callback.worker_environment["HEARTBEAT_INTERVAL_SECONDS"] == "20"
+    error_message = "The boundary values plan (the modules' own rules, between the queues' retentions and the batch and its window, pass too)."
   }
 }

@@ -1,5 +1,8 @@
 // What the Lambda functions' Java source says: which AWS calls each handler can reach, which
-// environment variables the code reads, which classes exist. A scan of the text, not a compiler:
+// environment variables the code reads, which classes exist, where Maven puts each shaded jar.
+// A function's source is the source roots its jar is built from (the worker: lambda/core and
+// lambda/worker; the approval functions: lambda/core and lambda/approval), passed as a list of
+// directories. A scan of the text, not a compiler:
 // from the handler class it follows the classes named and the methods called (by name, so a call
 // reaches every method of that name in a reached class: it errs towards more calls, never fewer),
 // then collects the operations called on SDK v2 client fields, parameters and local variables in
@@ -44,7 +47,9 @@ const lineOf = (text, index) => text.slice(0, index).split("\n").length;
 function parse(file) {
   const raw = fs.readFileSync(file, "utf8");
   const text = blank(raw, false);
-  const code = blank(raw, true);
+  // A sealed type's `permits` clause names its subclasses without running any of them (the
+  // approval functions' priming base class permits both handlers' primings).
+  const code = blank(raw, true).replace(/\bpermits\b[^{]*/g, (m) => m.replace(/[^\n]/g, " "));
   const methods = [];
   for (const m of code.matchAll(/([\w$>\]])\s+([A-Za-z_$][\w$]*)\s*\((?:[^()]|\([^()]*\))*\)\s*(?:throws\s+[\w.,\s]+)?\{/g)) {
     const before = code.slice(0, m.index + 1).match(/(\w+)\s*$/)?.[1];
@@ -70,10 +75,12 @@ const part = (f, start, end, key) => (start === -1 ? f.rest[key] : f[key].slice(
 // The code a handler can run: the handler class's methods and initializers, and, to a fixed
 // point, the initializers of every class named there and the methods called there.
 const parsed = new Map(); // srcDir -> its files, parsed once
-const sources = (srcDir) => parsed.get(srcDir) ?? parsed.set(srcDir, javaFiles(srcDir).map(parse)).get(srcDir);
-function reachable(srcDir, handlerClass) {
+const sourcesOf = (srcDir) => parsed.get(srcDir) ?? parsed.set(srcDir, javaFiles(srcDir).map(parse)).get(srcDir);
+// The files of one or more source roots.
+const sources = (srcDirs) => [srcDirs].flat().flatMap(sourcesOf);
+function reachable(srcDirs, handlerClass) {
   if (!handlerClass) return [];
-  const files = sources(srcDir);
+  const files = sources(srcDirs);
   const bySimple = new Map(files.map((f) => [f.simple, f]));
   const entry = files.find((f) => f.file.endsWith(path.join(...handlerClass.split(".")) + ".java"));
   if (!entry) return [];
@@ -103,9 +110,9 @@ function reachable(srcDir, handlerClass) {
 }
 
 // [{action: "states:SendTaskSuccess", call, file, line}] that the handler can make.
-function sdkCalls(srcDir, root, handlerClass) {
+function sdkCalls(srcDirs, root, handlerClass) {
   const calls = [];
-  for (const { f, list } of reachable(srcDir, handlerClass)) {
+  for (const { f, list } of reachable(srcDirs, handlerClass)) {
     for (const { start, end } of list) {
       const offset = start === -1 ? 0 : start;
       const text = part(f, start, end, "text");
@@ -125,17 +132,18 @@ function sdkCalls(srcDir, root, handlerClass) {
 
 // Names of environment variables the code reads: string literals in upper snake case passed to a
 // reader call (System.getenv("X"), read.integer("X", ...), env.get("X")).
-function envVarsRead(srcDir) {
+function envVarsRead(srcDirs) {
   const names = new Set();
-  for (const f of sources(srcDir)) for (const m of f.text.matchAll(/\(\s*"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
+  for (const f of sources(srcDirs)) for (const m of f.text.matchAll(/\(\s*"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]);
   return names;
 }
 
-// Does class a.b.C exist (a.b/C.java declaring class/record/interface C), and does it have method m?
-function findClass(srcDir, fqcn) {
+// Does class a.b.C exist in one of the source roots (a.b/C.java declaring class/record/interface
+// C), and does it have method m?
+function findClass(srcDirs, fqcn) {
   const rel = `${fqcn.replace(/\./g, "/")}.java`;
-  const file = path.join(srcDir, rel);
-  if (!fs.existsSync(file)) return { exists: false, file: rel };
+  const file = [srcDirs].flat().map((d) => path.join(d, rel)).find((f) => fs.existsSync(f));
+  if (!file) return { exists: false, file: rel };
   const text = blank(fs.readFileSync(file, "utf8"), false);
   const simple = fqcn.split(".").pop();
   const pkg = fqcn.split(".").slice(0, -1).join(".");
@@ -148,25 +156,42 @@ function findClass(srcDir, fqcn) {
   };
 }
 
-// The shaded jar's path from the pom: <finalName> of the shade plugin, a property resolved from
-// <properties>, in ${project.build.directory} (target/).
+// The shaded jar's path from a module's pom: <finalName> of the shade plugin (in the module's pom
+// or, failing that, in its parent's, <relativePath> or ../pom.xml), a property resolved from the
+// module's <properties> and then the parent's, in ${project.build.directory} (target/).
 function shadedJar(pomFile) {
   if (!fs.existsSync(pomFile)) return { error: `${pomFile} not found` };
-  const pom = fs.readFileSync(pomFile, "utf8").replace(/<!--[\s\S]*?-->/g, "");
-  const shade = pom.match(/<artifactId>maven-shade-plugin<\/artifactId>[\s\S]*?<\/plugin>/g) ?? [];
-  let finalName = null;
-  for (const s of shade) {
-    const m = s.match(/<finalName>([^<]+)<\/finalName>/);
-    if (m) finalName = m[1].trim();
-  }
-  if (!finalName) return { error: "no <finalName> in the maven-shade-plugin configuration" };
+  const read = (f) => fs.readFileSync(f, "utf8").replace(/<!--[\s\S]*?-->/g, "");
+  const pom = read(pomFile);
+  const finalNameIn = (text) => {
+    let name = null;
+    for (const s of text.match(/<artifactId>maven-shade-plugin<\/artifactId>[\s\S]*?<\/plugin>/g) ?? []) {
+      const m = s.match(/<finalName>([^<]+)<\/finalName>/);
+      if (m) name = m[1].trim();
+    }
+    return name;
+  };
   // The build's own properties; a profile's (the baseline build's jar name) are not the default.
-  const props = {};
-  for (const block of pom.replace(/<profiles>[\s\S]*<\/profiles>/, "").match(/<properties>[\s\S]*?<\/properties>/g) ?? []) {
-    for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
+  const propsIn = (text) => {
+    const props = {};
+    for (const block of text.replace(/<profiles>[\s\S]*<\/profiles>/, "").match(/<properties>[\s\S]*?<\/properties>/g) ?? []) {
+      for (const p of block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props[p[1]] = p[2].trim();
+    }
+    return props;
+  };
+  const parentBlock = pom.match(/<parent>[\s\S]*?<\/parent>/)?.[0];
+  let parent = "";
+  if (parentBlock) {
+    const rel = parentBlock.match(/<relativePath>([^<]*)<\/relativePath>/)?.[1]?.trim() ?? "../pom.xml";
+    let parentFile = path.resolve(path.dirname(pomFile), rel);
+    if (fs.existsSync(parentFile) && fs.statSync(parentFile).isDirectory()) parentFile = path.join(parentFile, "pom.xml");
+    if (fs.existsSync(parentFile)) parent = read(parentFile);
   }
+  const finalName = finalNameIn(pom) ?? finalNameIn(parent);
+  if (!finalName) return { error: `no <finalName> in the maven-shade-plugin configuration of ${pomFile} or its parent` };
+  const props = { ...propsIn(parent), ...propsIn(pom) };
   const resolved = finalName.replace(/\$\{([\w.-]+)\}/g, (m, k) => props[k] ?? m);
-  if (/\$\{/.test(resolved)) return { error: `cannot resolve shade finalName ${finalName}` };
+  if (/\$\{/.test(resolved)) return { error: `cannot resolve shade finalName ${finalName} (${pomFile})` };
   return { jar: `target/${resolved}.jar` };
 }
 

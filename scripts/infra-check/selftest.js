@@ -42,14 +42,18 @@ const TESTS = (file, more) => ({ tests: file, ...more });
 // A plant that one run of a test file must fail on, by itself.
 const FAILS_RUN = (file, run) => ({ tests: file, runs: [run], expect: new RegExp(`run "${run}"\\.\\.\\. fail`) });
 const ASL_FINDING = (words) => new RegExp(`\\[asl\\] (asl-validator|amazon-states-language-service): .*(${words})`, "i");
-const SRC = "lambda/src/main/java/io/sfncallback";
+const CORE_SRC = "lambda/core/src/main/java/io/sfncallback";
+const WORKER_SRC = "lambda/worker/src/main/java/io/sfncallback";
+const APPROVAL_SRC = "lambda/approval/src/main/java/io/sfncallback";
+// The upgrade test (tests/upgrade/) and check.js's reading of its plan; Terraform >= 1.11 only.
+const UPGRADE = { tests: "tests/upgrade", checks: true, needs: "1.11.0" };
 
 // [name, stage, plant, what the output must contain (when the stage does not say)]
 const CASES = [
-  ["unformatted file", FMT, edit("main.tf", "  message_retention_seconds = var.dlq", "  message_retention_seconds   =  var.dlq"), /terraform fmt -check -recursive FAILED/],
-  ["misspelled argument", VALIDATE, edit("main.tf", "visibility_timeout_seconds = local", "visibility_timeout_secends = local"), /Unsupported argument[\s\S]*visibility_timeout_secends/],
-  ["unknown block", VALIDATE, edit("main.tf", "  snap_start {\n", "  snapstart {\n"), /Unsupported block type[\s\S]*snapstart/],
-  ["dangling reference", VALIDATE, edit("main.tf", "event_source_arn                   = aws_sqs_queue.tasks.arn", "event_source_arn                   = aws_sqs_queue.task.arn"),
+  ["unformatted file", FMT, edit("modules/callback/main.tf", "  message_retention_seconds = var.dlq", "  message_retention_seconds   =  var.dlq"), /terraform fmt -check -recursive FAILED/],
+  ["misspelled argument", VALIDATE, edit("modules/callback/main.tf", "visibility_timeout_seconds = local", "visibility_timeout_secends = local"), /Unsupported argument[\s\S]*visibility_timeout_secends/],
+  ["unknown block", VALIDATE, edit("modules/lambda-function/main.tf", "  snap_start {\n", "  snapstart {\n"), /Unsupported block type[\s\S]*snapstart/],
+  ["dangling reference", VALIDATE, edit("modules/callback/main.tf", "event_source_arn                   = aws_sqs_queue.tasks.arn", "event_source_arn                   = aws_sqs_queue.task.arn"),
     /Reference to undeclared resource[\s\S]*aws_sqs_queue\.task\.arn/],
   ["heartbeat >= timeout", TESTS("tests/names.tftest.hcl"), edit("variables.tf", /(variable "task_heartbeat_seconds" \{[\s\S]*?default\s+=\s)60/, "$13600"),
     /task_heartbeat_seconds \(3600\) must be less than\s+task_timeout_seconds \(3600\)/],
@@ -58,45 +62,63 @@ const CASES = [
   ["Next naming a missing state", TESTS("tests/state_machine.tftest.hcl", { runs: [], checks: true }), edit("statemachine.asl.json", '"Next": "Done"', '"Next": "Finished"'), ASL_FINDING("Finished|Next|state")],
   ["integration ARN with a fixed partition", FAILS_RUN("tests/partition_aws_cn.tftest.hcl", "definition_in_the_aws_cn_partition"),
     edit("statemachine.asl.json", '"arn:${partition}:states:::sqs:sendMessage.waitForTaskToken"', '"arn:aws:states:::sqs:sendMessage.waitForTaskToken"')],
-  ["partial batch responses turned off", FAILS_RUN("tests/worker.tftest.hcl", "event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"),
-    edit("main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []")],
-  ["visibility timeout below the function timeout", FAILS_RUN("tests/queues.tftest.hcl", "queues_are_encrypted_redrive_to_the_dead_letter_queue_and_outlast_the_function"),
-    edit("main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds - 1")],
-  ["worker jar missing", TESTS("tests/names.tftest.hcl"), remove("lambda/target"), /The worker jar \.\/lambda\/target\/callback-worker\.jar does not exist/],
-  ["state machine no longer deleted before the worker", GRAPH, edit("main.tf", "    aws_lambda_event_source_mapping.tasks,\n", ""),
-    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_lambda_event_source_mapping\.tasks/],
+  ["partial batch responses turned off", FAILS_RUN("tests/module_callback.tftest.hcl", "event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"),
+    edit("modules/callback/main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []")],
+  ["visibility timeout below the function timeout", FAILS_RUN("tests/module_callback.tftest.hcl", "queues_are_encrypted_redrive_to_the_dead_letter_queue_and_outlast_the_function"),
+    edit("modules/callback/main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds - 1")],
+  ["worker jar missing", TESTS("tests/names.tftest.hcl"), remove("lambda/worker/target"), /The jar \.\/lambda\/worker\/target\/callback-worker\.jar of\s+[\w-]+ does not exist/],
+  ["approval off but the worker told it is on", FAILS_RUN("tests/approval.tftest.hcl", "approval_is_off_by_default_and_nothing_of_it_exists"),
+    edit("modules/callback/main.tf", "APPROVAL_ENABLED = tostring(var.approval_enabled)", 'APPROVAL_ENABLED = "true"')],
+  ["approval-on definition no longer the one before the modules", FAILS_RUN("tests/state_machine.tftest.hcl", "definition_with_approval_is_exactly_the_one_before_the_modules"),
+    edit("modules/approval/states.asl.json", '"MaxAttempts": 4,', '"MaxAttempts": 5,')],
+  ["the worker deployed from the approval jar", FAILS_RUN("tests/jars.tftest.hcl", "a_new_approval_jar_leaves_the_worker_alone"),
+    edit("main.tf", "worker_jar                   = local.worker_jar", "worker_jar                   = local.approval_jar")],
+  ["state machine no longer deleted before the worker", GRAPH, edit("main.tf", "    module.callback,\n", ""),
+    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on module\.callback\.aws_lambda_event_source_mapping\.tasks/],
   ["running executions no longer stopped before the state machine is deleted", GRAPH,
     edit("main.tf", "    state_machine_arn = aws_sfn_state_machine.callback.arn\n", "    state_machine_arn = local.state_machine_arn\n"),
     /\[destroy-order\] terraform_data\.stop_executions_on_destroy does not depend on aws_sfn_state_machine\.callback/],
-  ["missing handler class", REUSE, remove(`${SRC}/worker/CallbackHandler.java`), /handler class io\.sfncallback\.worker\.CallbackHandler does not exist/],
+  ["missing handler class", REUSE, remove(`${WORKER_SRC}/worker/CallbackHandler.java`), /handler class io\.sfncallback\.worker\.CallbackHandler does not exist/],
   // The worker's code only: the approval handlers never call heartbeat().
   ["worker calls an action its role lacks", REUSE,
-    edit(`${SRC}/worker/callback/TaskCallbacks.java`, "        return call(() -> sfn.sendTaskHeartbeat(", "        sfn.stopExecution(r -> r.executionArn(taskToken));\n        return call(() -> sfn.sendTaskHeartbeat("),
+    edit(`${CORE_SRC}/core/callback/TaskCallbacks.java`, "        return call(() -> sfn.sendTaskHeartbeat(", "        sfn.stopExecution(r -> r.executionArn(taskToken));\n        return call(() -> sfn.sendTaskHeartbeat("),
     /^(?![\s\S]*approval_\w+ \([\w.]+\) calls stopExecution)[\s\S]*TaskCallbacks\.java:\d+: \[iam\] worker \(io\.sfncallback\.worker\.CallbackHandler\) calls stopExecution\(\.\.\.\) but its policy .* does not allow states:StopExecution/],
   ["approval page calls an action its role lacks", REUSE,
-    edit(`${SRC}/approval/store/ApprovalStore.java`, '        Update update = new Update()\n                .set("status", s((approved',
+    edit(`${APPROVAL_SRC}/approval/store/ApprovalStore.java`, '        Update update = new Update()\n                .set("status", s((approved',
       '        db.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(REQUEST_PREFIX + requestId))));\n        Update update = new Update()\n                .set("status", s((approved'),
     /ApprovalStore\.java:\d+: \[iam\] approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) calls deleteItem\(\.\.\.\) but its policy .* does not allow dynamodb:DeleteItem/],
   ["approval role allows more than its handler calls", TESTS("tests/iam.tftest.hcl", { runs: [], checks: true }),
-    edit("main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]'),
-    /\[iam\] data\.aws_iam_policy_document\.approval_page allows dynamodb:PutItem, which approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) never calls/],
+    edit("modules/approval/main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]'),
+    /\[iam\] module\.approval\[0\]\.module\.page\.data\.aws_iam_policy_document\.this allows dynamodb:DeleteItem, which approval_page \(io\.sfncallback\.approval\.ApprovalPageHandler\) never calls/],
   ["wildcard action (a DynamoDB one)", FAILS_RUN("tests/iam.tftest.hcl", "no_allow_statement_grants_a_wildcard_action"),
-    edit("main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:*"]')],
+    edit("modules/approval/main.tf", 'actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]', 'actions   = ["dynamodb:*"]')],
   ["state machine may invoke every version of the approval function", FAILS_RUN("tests/iam.tftest.hcl", "state_machine_may_send_to_the_tasks_queue_invoke_the_approval_alias_and_deliver_its_logs"),
-    edit("main.tf", "resources = [aws_lambda_alias.approval_request.arn]", "resources = [aws_lambda_function.approval_request.arn]")],
-  ["access log with the link's path", FAILS_RUN("tests/approval.tftest.hcl", "approval_api_access_log_names_the_route_never_the_path"),
-    edit("main.tf", 'routeKey           = "$context.routeKey"', 'routeKey           = "$context.path"')],
-  ["approval page route missing", FAILS_RUN("tests/approval.tftest.hcl", "approval_api_routes_exactly_two_requests_to_the_page_alias"),
-    edit("main.tf", '    GET  = "GET /approvals/{link}"\n    POST = "POST /approvals/{link}"\n', '    GET = "GET /approvals/{link}"\n')],
-  ["approver subscription without its filter policy", FAILS_RUN("tests/approval.tftest.hcl", "two_approvers_get_a_filtered_email_subscription_each"),
-    edit("main.tf", "  filter_policy       = jsonencode({ approver = [each.value] })\n", "")],
-  ["state machine no longer deleted before the approval API", GRAPH, edit("main.tf", "    aws_apigatewayv2_stage.approvals,\n", ""),
-    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on aws_apigatewayv2_stage\.approvals/],
-  ["missing approval handler class", REUSE, remove(`${SRC}/approval/ApprovalPageHandler.java`), /handler class io\.sfncallback\.approval\.ApprovalPageHandler does not exist/],
+    edit("modules/approval/outputs.tf", "value       = module.request.alias_arn", "value       = module.request.function_arn")],
+  ["access log with the link's path", FAILS_RUN("tests/module_approval.tftest.hcl", "approval_api_access_log_names_the_route_never_the_path"),
+    edit("modules/approval/main.tf", 'routeKey           = "$context.routeKey"', 'routeKey           = "$context.path"')],
+  ["approval page route missing", FAILS_RUN("tests/module_approval.tftest.hcl", "approval_api_routes_exactly_two_requests_to_the_page_alias"),
+    edit("modules/approval/main.tf", '    GET  = "GET /approvals/{link}"\n    POST = "POST /approvals/{link}"\n', '    GET = "GET /approvals/{link}"\n')],
+  ["approver subscription without its filter policy", FAILS_RUN("tests/module_approval.tftest.hcl", "two_approvers_get_a_filtered_email_subscription_each"),
+    edit("modules/approval/main.tf", "  filter_policy       = jsonencode({ approver = [each.value] })\n", "")],
+  ["state machine no longer deleted before the approval API", GRAPH, edit("main.tf", "    module.approval,\n", ""),
+    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on module\.approval\.aws_apigatewayv2_stage\.approvals/],
+  ["missing approval handler class", REUSE, remove(`${APPROVAL_SRC}/approval/ApprovalPageHandler.java`), /handler class io\.sfncallback\.approval\.ApprovalPageHandler does not exist/],
   ["README variable table out of step", REUSE, edit("README.md", "| `batch_size` | `10` |", "| `batch_size` | `5` |"), /the variable table says batch_size defaults to 5, variables\.tf says 10/],
   ["local stack defaults out of step", REUSE, edit("local/src/main/resources/terraform-defaults.json", '"task_heartbeat_seconds": 60', '"task_heartbeat_seconds": 61'),
     /task_heartbeat_seconds is 61 here but variables\.tf's default is 60/],
+  // The upgrade from the single-file layout (Terraform >= 1.11: tests/upgrade/ needs state_key).
+  ["a moved block missing", UPGRADE, edit("moved.tf", "moved {\n  from = aws_dynamodb_table.approvals\n  to   = module.approval[0].aws_dynamodb_table.approvals\n}\n", ""),
+    /\[upgrade\] upgrading from the single-file layout plans (delete|create) of (module\.approval\[0\]\.)?aws_dynamodb_table\.approvals/],
+  ["a moved resource renamed", UPGRADE, edit("modules/callback/main.tf", 'role_name             = "${var.name_prefix}-worker-${local.region}"', 'role_name             = "${var.name_prefix}-wrk-${local.region}"'),
+    /\[upgrade\] upgrading from the single-file layout changes name of module\.callback\.module\.worker\.aws_iam_role\.this/],
 ].map(([name, stage, plant, expect]) => ({ name, plant, expect, ...stage }));
+
+// Is version a (1.11.4) at least b (1.11.0)?
+function atLeast(a, b) {
+  const [x, y] = [a, b].map((v) => (v ?? "0").split(".").map(Number));
+  for (let k = 0; k < 3; k++) if ((x[k] ?? 0) !== (y[k] ?? 0)) return (x[k] ?? 0) > (y[k] ?? 0);
+  return true;
+}
 
 function run(script, dir, c, clean) {
   // Only the plant about formatting runs terraform fmt; the others are formatted.
@@ -123,6 +145,7 @@ async function main() {
   const started = Date.now();
   let failed = 0;
   const results = new Array(CASES.length);
+  let skipped = 0;
   // The slowest first (test runs, then validate or graph, then reused results), so that the two
   // workers finish together.
   const weight = (c) => (c.reuse ? 0 : c.tests && c.tests !== "none" ? 2 : 1);
@@ -132,6 +155,11 @@ async function main() {
     while (next < order.length) {
       const i = order[next++];
       const c = CASES[i];
+      if (c.needs && !atLeast(process.env.tf_version, c.needs)) {
+        results[i] = `skip ${c.name}: needs Terraform >= ${c.needs}, this is ${process.env.tf_version || "unknown"}`;
+        skipped++;
+        continue;
+      }
       const dir = path.join(work, `plant-${i}`);
       fs.cpSync(clean, dir, { recursive: true });
       const t0 = Date.now();
@@ -153,7 +181,7 @@ async function main() {
   await Promise.all([worker(), worker()]);
   for (const l of results) console.log(`self-test: ${l}`);
   console.log(`self-test: ${((Date.now() - started) / 1000).toFixed(0)} s for ${CASES.length} planted errors`);
-  console.log(`self-test: ${CASES.length - failed} passed, ${failed} failed`);
+  console.log(`self-test: ${CASES.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   return failed ? 1 : 0;
 }
 

@@ -17,8 +17,9 @@
 # live_function_names: the functions to wait for, one per line. $LIVE_FUNCTIONS (space-separated
 # names or ARNs) when set, else the Terraform outputs worker_function_name and
 # approval_request_function_name (the function the approval task invokes); an output the stack
-# does not have (one deployed before it existed) is skipped; prints nothing when neither is
-# available.
+# does not have (one deployed before it existed, or approval_enabled = false: Terraform stores no
+# null output, and `terraform output -raw` fails as for a missing one) is skipped; prints nothing
+# when neither is available.
 live_function_names() {
   local root name output
   if [ -n "${LIVE_FUNCTIONS:-}" ]; then

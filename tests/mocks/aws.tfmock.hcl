@@ -126,7 +126,7 @@ mock_resource "aws_apigatewayv2_stage" {
 # The two queues told apart (the redrive policy, the mapping and the alarms name one of them);
 # a queue's id is its URL.
 override_resource {
-  target = aws_sqs_queue.tasks
+  target = module.callback.aws_sqs_queue.tasks
   values = {
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
     arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-tasks"
@@ -135,7 +135,7 @@ override_resource {
 }
 
 override_resource {
-  target = aws_sqs_queue.dead_letters
+  target = module.callback.aws_sqs_queue.dead_letters
   values = {
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-dead-letters"
     arn = "arn:aws:sqs:us-east-1:123456789012:sfn-callback-dead-letters"
@@ -144,12 +144,12 @@ override_resource {
 }
 
 override_resource {
-  target = aws_sns_topic.approvals
+  target = module.approval[0].aws_sns_topic.approvals
   values = { arn = "arn:aws:sns:us-east-1:123456789012:sfn-callback-approvals" }
 }
 
 override_resource {
-  target = aws_lambda_alias.approval_request
+  target = module.approval[0].module.request.aws_lambda_alias.this
   values = {
     arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
     invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live/invocations"
@@ -157,7 +157,7 @@ override_resource {
 }
 
 override_resource {
-  target = aws_lambda_alias.approval_page
+  target = module.approval[0].module.page.aws_lambda_alias.this
   values = {
     arn        = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-page:live"
     invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-page:live/invocations"
@@ -165,6 +165,6 @@ override_resource {
 }
 
 override_resource {
-  target = aws_cloudwatch_log_group.approval_api
+  target = module.approval[0].aws_cloudwatch_log_group.api
   values = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/apigateway/sfn-callback-approvals" }
 }
