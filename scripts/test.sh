@@ -15,6 +15,10 @@ Runs, in order, and stops at the first failure:
      jars        scripts/check-reproducible-jar.sh: two clean builds give the same jars (SHA-256)
   2. infra       scripts/check-infra.sh: terraform fmt, init, validate and test (tests/), the ASL
                  validators, IAM against the Java source, destroy order, planted errors
+     rehearsal   scripts/rehearse/check.sh: the moto launcher's tests, then the real Terraform applied,
+                 upgraded from the previous layout (no destroy, no replacement), planned again (no
+                 changes) and destroyed against the moto AWS API emulator (skipped without moto,
+                 except with CI=true)
   3. scripts     scripts/tests/run.sh: bash -n, shellcheck, the deploy scripts against a fake AWS CLI
   4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
                  then scripts/smoke-test.sh against it
@@ -77,6 +81,19 @@ java_tests() {
 step "java" java_tests
 step "jars" scripts/check-reproducible-jar.sh
 step "infra" scripts/check-infra.sh
+# The real Terraform against the moto AWS API emulator: an apply of the previous layout, the upgrade
+# plan (no destroy, no replacement), apply, an empty second plan, destroy. Skipped with a message where
+# moto is missing (exit 3), except on CI (CI=true), where that fails.
+rehearsal() {
+  local status=0
+  scripts/rehearse/check.sh || status=$?
+  if [[ "$status" == 3 ]]; then
+    echo "rehearsal: skipped: moto is not installed (python3 -m pip install 'moto[server]==5.2.1')"
+    return 0
+  fi
+  return "$status"
+}
+step "rehearsal" rehearsal
 step "scripts" scripts/tests/run.sh
 step "AWS CLI" scripts/e2e-cli.sh
 
