@@ -13,7 +13,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: scripts/rehearse/upgrade.sh [--baseline COMMIT] [--keep] [--defaults] [--endpoints-block] [-h]
+usage: scripts/rehearse/upgrade.sh [--baseline COMMIT] [--keep] [--defaults] [-h]
 
 Applies the baseline commit's Terraform (default 395c545, the single-file layout) against moto on
 127.0.0.1, swaps in the working tree's Terraform over the same state (approval_enabled = true when
@@ -27,9 +27,6 @@ its duration; the whole run takes about 4 minutes on a busy 2-core machine.
   --keep             keep the temporary directory (logs, state) and say where it is
   --defaults         upgrade with the working tree's defaults (no approval_enabled = true), as a
                      user who pulls the change and applies without new settings
-  --endpoints-block  point the provider at the emulator with an endpoints block in the override
-                     file instead of AWS_ENDPOINT_URL (slower: the provider spends 10-15 s
-                     validating an endpoints block, twice per Terraform command)
 
 Needs: git, Terraform >= 1.7, python3 with moto 5.2.1 (python3 -m pip install 'moto[server]==5.2.1'),
 the AWS CLI v2 for the destroy-time provisioner (Debian: apt-get install awscli). Without internet,
@@ -41,13 +38,11 @@ USAGE
 
 baseline=395c545
 keep=0
-endpoints_block=0
 defaults=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --baseline) [ "$#" -ge 2 ] || { usage >&2; exit 64; }; baseline="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    --endpoints-block) endpoints_block=1; shift ;;
     --defaults) defaults=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "upgrade: unknown argument $1" >&2; usage >&2; exit 64 ;;
@@ -161,9 +156,10 @@ environment() {
     unset "$variable"
   done
   export AWS_EC2_METADATA_DISABLED=true
-  # Every AWS API call goes to the emulator: the provider's (the AWS SDK for Go v2 reads
-  # AWS_ENDPOINT_URL for every service: the provider's "Custom Service Endpoint Configuration"
-  # guide) and the destroy-time provisioner's (scripts/stop-executions.sh passes it to the CLI).
+  # Every AWS API call goes to the emulator: the destroy-time provisioner's
+  # (scripts/stop-executions.sh passes AWS_ENDPOINT_URL to the CLI), and the provider's for any
+  # service the override's endpoints block does not name (the AWS SDK for Go v2 reads it: the
+  # provider's "Custom Service Endpoint Configuration" guide).
   export AWS_ENDPOINT_URL="$endpoint" AWS_CLI="$aws_cli"
   export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
   export TF_DATA_DIR="$work/tf-data"
@@ -175,22 +171,17 @@ environment() {
   fi
 }
 
-# The provider's credentials and checks for the emulator. An override file replaces the product's
-# provider arguments without editing its files
-# (https://developer.hashicorp.com/terraform/language/files/override). The endpoints come from
-# AWS_ENDPOINT_URL, or with --endpoints-block from an endpoints block here.
+# The provider pointed at the emulator: an override file replaces the product's provider
+# arguments without editing its files
+# (https://developer.hashicorp.com/terraform/language/files/override).
 write_provider_override() {
   local dir="$1" file=rehearse_provider.tf service endpoints=""
   if grep -qs '^provider "aws"' "$dir"/*.tf; then file=rehearse_override.tf; fi
-  if [ "$endpoints_block" = 1 ]; then
-    endpoints=$'\n  endpoints {\n'
-    for service in apigateway apigatewayv2 cloudwatch dynamodb events iam kms lambda logs s3 sfn sns sqs ssm sts xray; do
-      endpoints+="$(printf '    %-12s = "%s"' "$service" "$endpoint")"$'\n'
-    done
-    endpoints+=$'  }\n'
-  fi
+  for service in apigateway apigatewayv2 cloudwatch dynamodb events iam kms lambda logs s3 sfn sns sqs ssm sts xray; do
+    endpoints+="$(printf '    %-12s = "%s"' "$service" "$endpoint")"$'\n'
+  done
   cat > "$dir/$file" <<HCL
-# Written by scripts/rehearse/upgrade.sh: dummy credentials for moto, no account or metadata lookups.
+# Written by scripts/rehearse/upgrade.sh: every AWS API the configuration calls goes to moto.
 provider "aws" {
   access_key                  = "test"
   secret_key                  = "test"
@@ -199,7 +190,10 @@ provider "aws" {
   skip_metadata_api_check     = true
   s3_use_path_style           = true
   max_retries                 = 2
-${endpoints}}
+
+  endpoints {
+${endpoints}  }
+}
 HCL
 }
 
@@ -238,7 +232,9 @@ share_provider() {
     return 1
   fi
   # In the configuration's directory: the provider resolves relative paths (the jars'
-  # filename) against its own working directory, not Terraform's -chdir.
+  # filename) against its own working directory, not Terraform's -chdir. Logs at WARN: in debug
+  # mode it logs at TRACE, and tracing the validation of the endpoints block alone took 10-15 s,
+  # twice per Terraform command, here.
   (cd "$stack" && exec env -u AWS_CA_BUNDLE TF_LOG=WARN TF_LOG_PROVIDER=WARN TF_LOG_SDK=WARN TF_LOG_SDK_PROTO=WARN \
     TF_LOG_SDK_MUX=WARN TF_LOG_SDK_FRAMEWORK=WARN TF_LOG_SDK_HELPER_SCHEMA=WARN "$bin" -debug > "$log" 2>&1) &
   provider_pid=$!
