@@ -106,7 +106,7 @@ def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def wait_for(condition, timeout=20):
+def wait_for(condition, timeout=60):
     """Polls condition() until it returns something truthy; fails after timeout seconds."""
     deadline = time.monotonic() + timeout
     while True:

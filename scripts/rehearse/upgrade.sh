@@ -136,7 +136,7 @@ start_emulator() {
   local line
   exec {emulator_out}< <(exec python3 "$here/moto_launcher.py" 2> "$work/moto.log")
   launcher_pid=$!
-  if ! read -r -t 60 -u "$emulator_out" line || [ "${line%% *}" != ready ]; then
+  if ! read -r -t 120 -u "$emulator_out" line || [ "${line%% *}" != ready ]; then
     echo "upgrade: the emulator did not start: $(tail -n 20 "$work/moto.log")" >&2
     return 1
   fi
