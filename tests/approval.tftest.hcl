@@ -32,7 +32,7 @@ run "approval_is_off_by_default_and_nothing_of_it_exists" {
   }
 
   assert {
-    condition     = length([for k in keys(jsondecode(aws_sfn_state_machine.callback.definition).States) : k if startswith(k, "Approval") || k == "WaitForApproval" || k == "NotApproved"]) == 0
+    condition     = length([for k in keys(jsondecode(aws_sfn_state_machine.callback.definition).States) : k if startswith(k, "Approval") || k == "WaitForApproval" || startswith(k, "NotApproved")]) == 0
     error_message = "Approval off: no approval state in the definition."
   }
 }

@@ -91,7 +91,7 @@ run "approval_states_invoke_the_request_alias_and_end_in_done" {
   }
 
   assert {
-    condition     = keys(output.states) == ["ApprovalExpired", "ApprovalRequested", "NotApproved", "WaitForApproval"] && contains(keys(output.states), output.start_state)
+    condition     = keys(output.states) == ["ApprovalExpired", "ApprovalFailedWithoutError", "ApprovalFailedWithoutReason", "ApprovalFailure", "ApprovalRequested", "NotApproved", "NotApprovedWithoutCause", "WaitForApproval"] && contains(keys(output.states), output.start_state)
     error_message = "States: ${jsonencode(keys(output.states))}, entry ${output.start_state}"
   }
 
@@ -113,6 +113,23 @@ run "approval_states_invoke_the_request_alias_and_end_in_done" {
       [for c in try(s.Catch, []) : c.Next],
     )]) : contains(concat(keys(output.states), ["Done"]), n)])
     error_message = "An approval state leads to a state that is neither an approval state nor Done."
+  }
+
+  # As the core's WorkerFailure: the caller's error and cause kept, Task.Failed without an error.
+  assert {
+    condition = (
+      [for c in output.states.WaitForApproval.Catch : c.Next if c.ErrorEquals == ["States.ALL"]] == ["ApprovalFailure"] &&
+      output.states.ApprovalFailure.Choices == [
+        { And = [{ Variable = "$.Error", IsString = true }, { Variable = "$.Cause", IsString = true }], Next = "NotApproved" },
+        { Variable = "$.Error", IsString = true, Next = "NotApprovedWithoutCause" },
+        { Variable = "$.Cause", IsString = true, Next = "ApprovalFailedWithoutError" },
+      ] &&
+      output.states.ApprovalFailure.Default == "ApprovalFailedWithoutReason" &&
+      output.states.NotApprovedWithoutCause.ErrorPath == "$.Error" && !can(output.states.NotApprovedWithoutCause.CausePath) &&
+      output.states.ApprovalFailedWithoutError.Error == "Task.Failed" && output.states.ApprovalFailedWithoutError.CausePath == "$.Cause" &&
+      output.states.ApprovalFailedWithoutReason.Error == "Task.Failed" && can(regex("neither an error nor a cause", output.states.ApprovalFailedWithoutReason.Cause))
+    )
+    error_message = "Approval failure endings: ${jsonencode({ for k, v in output.states : k => v if startswith(k, "ApprovalFail") || startswith(k, "NotApproved") })}"
   }
 
   assert {

@@ -26,7 +26,7 @@ run "definition_with_the_defaults" {
 
   # Approval is off by default: no approval state, the worker's result ends the execution.
   assert {
-    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["Done", "NoHeartbeat", "TookTooLong", "WaitForWorker", "WorkerFailed"]
+    condition     = keys(jsondecode(aws_sfn_state_machine.callback.definition).States) == ["Done", "NoHeartbeat", "TaskFailedWithoutError", "TaskFailedWithoutReason", "TookTooLong", "WaitForWorker", "WorkerFailed", "WorkerFailedWithoutCause", "WorkerFailure"]
     error_message = "States: ${jsonencode(keys(jsondecode(aws_sfn_state_machine.callback.definition).States))}"
   }
 
@@ -78,7 +78,7 @@ run "definition_with_the_defaults" {
     condition = jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Catch == [
       { ErrorEquals = ["States.HeartbeatTimeout"], ResultPath = null, Next = "NoHeartbeat" },
       { ErrorEquals = ["States.Timeout"], ResultPath = null, Next = "TookTooLong" },
-      { ErrorEquals = ["States.ALL"], ResultPath = "$", Next = "WorkerFailed" },
+      { ErrorEquals = ["States.ALL"], ResultPath = "$", Next = "WorkerFailure" },
     ]
     error_message = "Catch: ${jsonencode(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Catch)}"
   }
@@ -95,24 +95,61 @@ run "definition_with_the_defaults" {
     )
     error_message = "End states: ${jsonencode({ for k, v in jsondecode(aws_sfn_state_machine.callback.definition).States : k => v if k != "WaitForWorker" })}"
   }
+
+  # SendTaskFailure's error and cause are both optional, and the caught {Error, Cause} then holds
+  # null, which a Fail state's ErrorPath/CausePath cannot select (States.Runtime): a Choice on
+  # IsString picks a Fail state that keeps what the caller sent, Task.Failed when it sent no error.
+  assert {
+    condition = (
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailure.Type == "Choice" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailure.Choices == [
+        { And = [{ Variable = "$.Error", IsString = true }, { Variable = "$.Cause", IsString = true }], Next = "WorkerFailed" },
+        { Variable = "$.Error", IsString = true, Next = "WorkerFailedWithoutCause" },
+        { Variable = "$.Cause", IsString = true, Next = "TaskFailedWithoutError" },
+      ] &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailure.Default == "TaskFailedWithoutReason" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailedWithoutCause.ErrorPath == "$.Error" &&
+      !can(jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailedWithoutCause.Cause) &&
+      !can(jsondecode(aws_sfn_state_machine.callback.definition).States.WorkerFailedWithoutCause.CausePath) &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.TaskFailedWithoutError.Error == "Task.Failed" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.TaskFailedWithoutError.CausePath == "$.Cause" &&
+      jsondecode(aws_sfn_state_machine.callback.definition).States.TaskFailedWithoutReason.Error == "Task.Failed" &&
+      can(regex("neither an error nor a cause", jsondecode(aws_sfn_state_machine.callback.definition).States.TaskFailedWithoutReason.Cause))
+    )
+    error_message = "Failure endings: ${jsonencode({ for k, v in jsondecode(aws_sfn_state_machine.callback.definition).States : k => v if startswith(k, "WorkerFail") || startswith(k, "TaskFailed") })}"
+  }
 }
 
 # With approval on, the definition is the one the single-file layout rendered, compared as
-# decoded JSON (key order and whitespace aside): executions behave exactly as before. Applied:
-# the request function's alias ARN is known only once it exists.
+# decoded JSON (key order and whitespace aside): executions behave exactly as before, but for
+# issue 19's failure endings (the worker's and the approval's catch-all go to a Choice that keeps
+# the caller's words; taken out here, they must leave exactly the old definition). Applied: the
+# request function's alias ARN is known only once it exists.
 run "definition_with_approval_is_exactly_the_one_before_the_modules" {
   variables {
     approval_enabled = true
   }
 
   assert {
-    condition = jsondecode(aws_sfn_state_machine.callback.definition) == jsondecode(templatefile("tests/upgrade/from-395c545/statemachine.asl.json", {
-      partition                = "aws"
-      queue_url                = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
-      heartbeat_seconds        = 60
-      timeout_seconds          = 3600
-      approval_function_arn    = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
-      approval_timeout_seconds = 86400
+    condition = merge(jsondecode(aws_sfn_state_machine.callback.definition), {
+      States = merge(
+        { for k, v in jsondecode(aws_sfn_state_machine.callback.definition).States : k => v if !contains(["WorkerFailure", "WorkerFailedWithoutCause", "TaskFailedWithoutError", "TaskFailedWithoutReason", "ApprovalFailure", "NotApprovedWithoutCause", "ApprovalFailedWithoutError", "ApprovalFailedWithoutReason"], k) },
+        {
+          WaitForWorker = merge(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker, {
+            Catch = [for c in jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForWorker.Catch : c.Next == "WorkerFailure" ? merge(c, { Next = "WorkerFailed" }) : c]
+          })
+          WaitForApproval = merge(jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval, {
+            Catch = [for c in jsondecode(aws_sfn_state_machine.callback.definition).States.WaitForApproval.Catch : c.Next == "ApprovalFailure" ? merge(c, { Next = "NotApproved" }) : c]
+          })
+        }
+      )
+      }) == jsondecode(templatefile("tests/upgrade/from-395c545/statemachine.asl.json", {
+        partition                = "aws"
+        queue_url                = "https://sqs.us-east-1.amazonaws.com/123456789012/sfn-callback-tasks"
+        heartbeat_seconds        = 60
+        timeout_seconds          = 3600
+        approval_function_arn    = "arn:aws:lambda:us-east-1:123456789012:function:sfn-callback-approval-request:live"
+        approval_timeout_seconds = 86400
     }))
     error_message = "The approval-on definition differs from the single-file layout's: ${aws_sfn_state_machine.callback.definition}"
   }

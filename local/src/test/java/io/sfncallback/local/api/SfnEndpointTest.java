@@ -40,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static software.amazon.awssdk.services.sfn.model.HistoryEventType.CHOICE_STATE_ENTERED;
+import static software.amazon.awssdk.services.sfn.model.HistoryEventType.CHOICE_STATE_EXITED;
 import static software.amazon.awssdk.services.sfn.model.HistoryEventType.EXECUTION_ABORTED;
 import static software.amazon.awssdk.services.sfn.model.HistoryEventType.EXECUTION_FAILED;
 import static software.amazon.awssdk.services.sfn.model.HistoryEventType.EXECUTION_STARTED;
@@ -150,8 +152,9 @@ class SfnEndpointTest {
         assertEquals("Demo.Rejected", execution.error());
         assertEquals("not today", execution.cause());
         List<HistoryEvent> history = SfnClients.history(sfn, executionArn);
-        assertEquals(List.of(TASK_SUBMITTED, TASK_FAILED, TASK_STATE_EXITED, FAIL_STATE_ENTERED, EXECUTION_FAILED),
-                history.stream().map(HistoryEvent::type).toList().subList(4, 9));
+        // The WorkerFailure Choice picks the Fail state by which of error and cause were sent.
+        assertEquals(List.of(TASK_SUBMITTED, TASK_FAILED, TASK_STATE_EXITED, CHOICE_STATE_ENTERED, CHOICE_STATE_EXITED,
+                FAIL_STATE_ENTERED, EXECUTION_FAILED), history.stream().map(HistoryEvent::type).toList().subList(4, 11));
         assertEquals("Demo.Rejected", history.get(5).taskFailedEventDetails().error());
         assertEquals(Json.parse("{\"Error\":\"Demo.Rejected\",\"Cause\":\"not today\"}"),
                 Json.parse(history.get(6).stateExitedEventDetails().output()), "the catcher's ResultPath $");
