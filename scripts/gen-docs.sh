@@ -36,6 +36,7 @@ command -v terraform >/dev/null || { echo "gen-docs: --check needs terraform on 
 status=0
 python3 -B "$gen/gen_docs.py" "$root" --check || status=1
 python3 -B "$gen/check_tfvars.py" "$root" || status=1
+python3 -B "$gen/check_policy.py" "$root" || status=1
 if ! out="$(python3 -B "$gen/test_gen_docs.py" 2>&1)"; then
   echo "gen-docs: the generator's own tests (scripts/docs-gen/test_gen_docs.py) fail:" >&2
   echo "$out" >&2
@@ -55,5 +56,5 @@ for f in as-written uncommented; do
     status=1
   fi
 done
-[ "$status" = 0 ] && echo "gen-docs: docs/variables.md, docs/outputs.md, docs/alarms.md, terraform.tfvars.example are current"
+[ "$status" = 0 ] && echo "gen-docs: docs/variables.md, docs/outputs.md, docs/alarms.md, terraform.tfvars.example, docs/deployer-policy.json are current"
 exit "$status"

@@ -9,6 +9,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import check_policy  # noqa: E402
 import check_tfvars  # noqa: E402
 import gen_docs  # noqa: E402
 
@@ -87,6 +88,27 @@ class CheckTest(unittest.TestCase):
     def test_tfvars_check_names_a_variable_that_does_not_exist_even_commented_out(self):
         self.assertEqual(check_tfvars.unknown_names('region = "x"\n# batch_size = 1\n', VARIABLES + open(os.path.join(ROOT, "variables.tf")).read()), [])
         self.assertEqual(check_tfvars.unknown_names('# heartbeat_seconds = 3\n', open(os.path.join(ROOT, "variables.tf")).read()), ["heartbeat_seconds"])
+
+
+class PolicyCheckTest(unittest.TestCase):
+    def policy(self):
+        import json
+        return json.load(open(os.path.join(ROOT, "docs", "deployer-policy.json")))
+
+    def test_the_committed_policy_covers_every_declared_type(self):
+        self.assertEqual(check_policy.findings(ROOT, self.policy()), [])
+
+    def test_a_missing_action_is_named_with_the_type_that_needs_it(self):
+        policy = self.policy()
+        for st in policy["Statement"]:
+            st["Action"] = [a for a in st["Action"] if a != "states:StopExecution"]
+        self.assertEqual(check_policy.findings(ROOT, policy),
+                         ["docs/deployer-policy.json lacks states:StopExecution (needed by resource terraform_data)"])
+
+    def test_a_type_without_a_table_entry_fails(self):
+        table = dict(check_policy.TABLE)
+        del table["resource aws_dynamodb_table"]
+        self.assertIn("resource aws_dynamodb_table has no entry", check_policy.findings(ROOT, self.policy(), table)[0])
 
 
 if __name__ == "__main__":
