@@ -153,8 +153,9 @@ if ! "${AWS[@]}" stepfunctions get-execution-history --execution-arn "$arn" --ou
 fi
 
 # Prints "state<TAB>event id<TAB>resource<TAB>token fingerprint" and writes the token to a file, or
-# prints the reason for refusing and exits 1.
-if ! found="$(python3 - "$work/history.json" "$work/token" << 'PY'
+# prints the reason for refusing and exits 3.
+code=0
+found="$(python3 - "$work/history.json" "$work/token" << 'PY'
 import hashlib, json, sys
 
 ENDED = {"TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskSubmitFailed", "TaskStartFailed", "TaskStateExited",
@@ -173,12 +174,12 @@ for event in events:
         task = None
 if task is None:
     print(f"refused: the execution is not inside a task (its last state is {state!r}): nothing is waiting for a callback")
-    sys.exit(1)
+    sys.exit(3)
 state, event_id, details = task
 resource = details.get("resourceType", "") + ":" + details.get("resource", "")
 if not resource.endswith(".waitForTaskToken"):
     print(f"refused: state {state!r} runs {resource}, which does not wait for a task token")
-    sys.exit(1)
+    sys.exit(3)
 
 
 def tokens_at_shallowest(value):
@@ -215,13 +216,16 @@ if len(tokens) != 1:
     why = "no field named TaskToken" if not tokens else f"{len(tokens)} different TaskToken fields"
     print(f"refused: the parameters of state {state!r} (TaskScheduled event #{event_id}) hold {why}; "
           "pass the token to the AWS CLI yourself (aws stepfunctions send-task-*)")
-    sys.exit(1)
+    sys.exit(3)
 with open(sys.argv[2], "w", encoding="utf-8") as f:
     f.write(tokens[0])
 print(f"{state}\t{event_id}\t{resource}\t{hashlib.sha256(tokens[0].encode()).hexdigest()[:12]}")
 PY
-)"; then
+)" || code=$?
+if [ "$code" -eq 3 ]; then
   die 1 "$found; nothing was sent"
+elif [ "$code" -ne 0 ]; then
+  die 70 "could not read the execution history of $arn (see the message above); nothing was sent"
 fi
 IFS=$'\t' read -r state event_id resource fingerprint <<< "$found"
 say "$arn is waiting in state '$state' ($resource, TaskScheduled event #$event_id, token $fingerprint)"

@@ -274,6 +274,9 @@ run "finish-task: a task that waits for no token is refused" 1 "state 'Invoke' r
 run "finish-task: parameters without a TaskToken field are refused" 1 "hold no field named TaskToken; pass the token to the AWS CLI yourself" env FAKE_AWS_HISTORY="$work/no_token.json" "$ft" --execution-arn "$ex" --heartbeat
 run "finish-task: two different tokens at the same depth are refused" 1 "hold 2 different TaskToken fields" env FAKE_AWS_HISTORY="$work/two_tokens.json" "$ft" --execution-arn "$ex" --heartbeat
 refute "... nothing is sent" send-task "$(cat "$work/calls.log")"
+printf 'not json' > "$work/broken.json"
+run "finish-task: a history it cannot read: exit 70" 70 'could not read the execution history' env FAKE_AWS_HISTORY="$work/broken.json" "$ft" --execution-arn "$ex" --heartbeat
+refute "... nothing is sent" send-task "$(cat "$work/calls.log")"
 run "finish-task: a task closed meanwhile: exit 70" 70 'SendTaskFailure with no error and no cause failed .*TaskTimedOut' env FAKE_AWS_HISTORY="$work/worker.json" FAKE_AWS_SEND_FAILS=1 "$ft" --execution-arn "$ex" --fail
 run "finish-task: an output that is not JSON: exit 65, nothing called" 65 'the output is not valid JSON' "$ft" --execution-arn "$ex" --succeed --output '{"a":'
 refute "... no Step Functions call" stepfunctions "$(cat "$work/calls.log")"
