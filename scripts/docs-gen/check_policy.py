@@ -17,6 +17,8 @@ import re
 import sys
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(__file__))
+from gen_docs import read  # noqa: E402
 
 SAR = "https://docs.aws.amazon.com/service-authorization/latest/reference/"
 PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/"
@@ -116,7 +118,7 @@ def declared_types(root):
     """Every `resource "T"` and `data "T"` of the root's and the modules' .tf files."""
     found = set()
     for path in sorted(glob.glob(os.path.join(root, "*.tf")) + glob.glob(os.path.join(root, "modules", "*", "*.tf"))):
-        for kind, typ in re.findall(r'^(resource|data) "([a-z0-9_]+)"', open(path, encoding="utf-8").read(), re.M):
+        for kind, typ in re.findall(r'^(resource|data) "([a-z0-9_]+)"', read(path), re.M):
             found.add(kind + " " + typ)
     return found
 
@@ -144,7 +146,7 @@ def findings(root, policy, table=TABLE):
 
 
 def main(root):
-    policy = json.load(open(os.path.join(root, "docs", "deployer-policy.json"), encoding="utf-8"))
+    policy = json.loads(read(os.path.join(root, "docs", "deployer-policy.json")))
     problems = findings(root, policy)
     for p in problems:
         print("gen-docs: " + p, file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 sys.dont_write_bytecode = True
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gen_docs import blocks  # noqa: E402
+from gen_docs import blocks, read  # noqa: E402
 
 
 def unknown_names(example, variables_tf):
@@ -17,8 +17,8 @@ def unknown_names(example, variables_tf):
 
 
 def main(root):
-    example = open(os.path.join(root, "terraform.tfvars.example"), encoding="utf-8").read()
-    variables = open(os.path.join(root, "variables.tf"), encoding="utf-8").read()
+    example = read(os.path.join(root, "terraform.tfvars.example"))
+    variables = read(os.path.join(root, "variables.tf"))
     bad = unknown_names(example, variables)
     for n in bad:
         print("gen-docs: terraform.tfvars.example names {}, which is not a variable of variables.tf".format(n), file=sys.stderr)

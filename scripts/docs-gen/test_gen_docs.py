@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """Tests of the generator's parser and of the --check results. Run: python3 scripts/docs-gen/test_gen_docs.py"""
+import contextlib
+import io
 import os
 import shutil
 import sys
@@ -12,6 +14,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import check_policy  # noqa: E402
 import check_tfvars  # noqa: E402
 import gen_docs  # noqa: E402
+from gen_docs import read  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -60,7 +63,7 @@ class ParserTest(unittest.TestCase):
 
     def test_every_alarm_of_the_configuration_is_in_the_table(self):
         md = gen_docs.generate(ROOT)["docs/alarms.md"]
-        tf = "".join(open(os.path.join(d, "main.tf")).read()
+        tf = "".join(read(os.path.join(d, "main.tf"))
                      for d in [ROOT] + [os.path.join(ROOT, "modules", m) for m in os.listdir(os.path.join(ROOT, "modules"))]
                      if os.path.isfile(os.path.join(d, "main.tf")))
         self.assertEqual(md.count("| `<name_prefix>-"), tf.count('resource "aws_cloudwatch_metric_alarm"'))
@@ -73,27 +76,32 @@ class CheckTest(unittest.TestCase):
             shutil.copy(os.path.join(ROOT, p), self.root)
         shutil.copytree(os.path.join(ROOT, "modules"), os.path.join(self.root, "modules"))
         os.mkdir(os.path.join(self.root, "docs"))
-        gen_docs.main(["gen", self.root])
+        self.quiet(["gen", self.root])
+
+    def quiet(self, argv):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return gen_docs.main(argv)
 
     def tearDown(self):
         shutil.rmtree(self.root)
 
     def test_check_passes_on_fresh_output_and_fails_after_a_description_changes(self):
-        self.assertEqual(gen_docs.main(["gen", self.root, "--check"]), 0)
+        self.assertEqual(self.quiet(["gen", self.root, "--check"]), 0)
         path = os.path.join(self.root, "outputs.tf")
-        text = open(path).read().replace("ARN of the state machine;", "ARN of the one state machine;")
-        open(path, "w").write(text)
-        self.assertEqual(gen_docs.main(["gen", self.root, "--check"]), 1)
+        text = read(path).replace("ARN of the state machine;", "ARN of the one state machine;")
+        with open(path, "w") as f:
+            f.write(text)
+        self.assertEqual(self.quiet(["gen", self.root, "--check"]), 1)
 
     def test_tfvars_check_names_a_variable_that_does_not_exist_even_commented_out(self):
-        self.assertEqual(check_tfvars.unknown_names('region = "x"\n# batch_size = 1\n', VARIABLES + open(os.path.join(ROOT, "variables.tf")).read()), [])
-        self.assertEqual(check_tfvars.unknown_names('# heartbeat_seconds = 3\n', open(os.path.join(ROOT, "variables.tf")).read()), ["heartbeat_seconds"])
+        self.assertEqual(check_tfvars.unknown_names('region = "x"\n# batch_size = 1\n', VARIABLES + read(os.path.join(ROOT, "variables.tf"))), [])
+        self.assertEqual(check_tfvars.unknown_names('# heartbeat_seconds = 3\n', read(os.path.join(ROOT, "variables.tf"))), ["heartbeat_seconds"])
 
 
 class PolicyCheckTest(unittest.TestCase):
     def policy(self):
         import json
-        return json.load(open(os.path.join(ROOT, "docs", "deployer-policy.json")))
+        return json.loads(read(os.path.join(ROOT, "docs", "deployer-policy.json")))
 
     def test_the_committed_policy_covers_every_declared_type(self):
         self.assertEqual(check_policy.findings(ROOT, self.policy()), [])
