@@ -386,3 +386,36 @@ run "longest_prefix_and_region_fit_every_name_limit" {
     error_message = "A name is longer than AWS allows."
   }
 }
+
+# The module refuses what the approval functions or AWS would refuse, as the root does: one bad
+# value per input (the approver list's four rules: tests/approval.tftest.hcl, on the root's copy).
+run "inputs_aws_would_refuse_are_refused" {
+  command = plan
+
+  module {
+    source = "./modules/approval"
+  }
+
+  variables {
+    name_prefix                  = "-approvals"
+    state_machine_arn            = "sfn-callback-callback"
+    approver_emails              = ["ops.example.com"]
+    approval_timeout_seconds     = 59
+    approval_retention_days      = 0
+    approval_rate_limit          = 0
+    approval_burst_limit         = 5001
+    lambda_runtime               = "java17"
+    lambda_architecture          = "x86"
+    lambda_memory_mb             = 10241
+    lambda_application_log_level = "VERBOSE"
+    lambda_system_log_level      = "ERROR"
+    log_retention_days           = 2
+  }
+
+  expect_failures = [
+    var.name_prefix, var.state_machine_arn, var.approver_emails, var.approval_timeout_seconds,
+    var.approval_retention_days, var.approval_rate_limit, var.approval_burst_limit, var.lambda_runtime,
+    var.lambda_architecture, var.lambda_memory_mb, var.lambda_application_log_level,
+    var.lambda_system_log_level, var.log_retention_days,
+  ]
+}

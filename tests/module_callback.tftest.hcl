@@ -346,3 +346,45 @@ run "a_state_machine_arn_that_is_not_one_is_refused" {
 
   expect_failures = [var.state_machine_arn]
 }
+
+# The module refuses what AWS would refuse, as the root does (a caller without our root gets the
+# same messages at plan time): one bad value per input.
+run "inputs_aws_would_refuse_are_refused" {
+  command = plan
+
+  module {
+    source = "./modules/callback"
+  }
+
+  variables {
+    name_prefix                   = "Orders_"
+    task_heartbeat_seconds        = 2
+    max_receive_count             = 0
+    message_retention_seconds     = 59
+    dlq_message_retention_seconds = 1209601
+    processor_class               = "OrderProcessor"
+    lambda_runtime                = "java17"
+    lambda_architecture           = "x86"
+    lambda_memory_mb              = 127
+    lambda_timeout_seconds        = 901
+    lambda_application_log_level  = "VERBOSE"
+    lambda_system_log_level       = "ERROR"
+    log_retention_days            = 2
+    heartbeat_interval_seconds    = 0
+    retry_delay_seconds           = 43201
+    max_concurrent_records        = 0
+    batch_size                    = 10001
+    batching_window_seconds       = 301
+    max_concurrency               = 1
+    queue_age_alarm_seconds       = 0
+  }
+
+  expect_failures = [
+    var.name_prefix, var.task_heartbeat_seconds, var.max_receive_count, var.message_retention_seconds,
+    var.dlq_message_retention_seconds, var.processor_class, var.lambda_runtime, var.lambda_architecture,
+    var.lambda_memory_mb, var.lambda_timeout_seconds, var.lambda_application_log_level,
+    var.lambda_system_log_level, var.log_retention_days, var.heartbeat_interval_seconds,
+    var.retry_delay_seconds, var.max_concurrent_records, var.batch_size, var.batching_window_seconds,
+    var.max_concurrency, var.queue_age_alarm_seconds,
+  ]
+}

@@ -113,10 +113,11 @@ run "a_missing_jar_fails_the_plan_and_says_how_to_build_it" {
   expect_failures = [aws_lambda_function.this]
 }
 
+# Names and descriptions longer than AWS allows, and every other value AWS would refuse.
 # https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName 64,
 # Description 256); https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 # (role names 64, descriptions 1000).
-run "names_and_descriptions_longer_than_aws_allows_are_refused" {
+run "inputs_aws_would_refuse_are_refused" {
   command = plan
 
   module {
@@ -124,15 +125,27 @@ run "names_and_descriptions_longer_than_aws_allows_are_refused" {
   }
 
   variables {
-    function_name    = format("%065d", 0)
-    description      = format("%0257d", 0)
-    role_name        = format("%065d", 0)
-    role_description = format("%01001d", 0)
-    handler          = "Handler"
-    policy_json      = "{}"
+    function_name         = format("%065d", 0)
+    description           = format("%0257d", 0)
+    role_name             = format("%065d", 0)
+    role_description      = format("%01001d", 0)
+    handler               = "Handler"
+    policy_json           = "{}"
+    runtime               = "java17"
+    architecture          = "x86"
+    memory_mb             = 127
+    timeout_seconds       = 901
+    account_id            = "12345678901"
+    log_retention_days    = 2
+    application_log_level = "VERBOSE"
+    system_log_level      = "ERROR"
   }
 
-  expect_failures = [var.function_name, var.description, var.role_name, var.role_description, var.handler, var.policy_json]
+  expect_failures = [
+    var.function_name, var.description, var.role_name, var.role_description, var.handler, var.policy_json,
+    var.runtime, var.architecture, var.memory_mb, var.timeout_seconds, var.account_id,
+    var.log_retention_days, var.application_log_level, var.system_log_level,
+  ]
 }
 
 run "names_at_the_aws_limits_pass" {
