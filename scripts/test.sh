@@ -15,6 +15,9 @@ Runs, in order, and stops at the first failure:
      jars        scripts/check-reproducible-jar.sh: two clean builds give the same jars (SHA-256)
   2. infra       scripts/check-infra.sh: terraform fmt, init, validate and test (tests/), the ASL
                  validators, IAM against the Java source, destroy order, planted errors
+     docs        scripts/gen-docs.sh --check: the tables generated from the Terraform (variables,
+                 outputs, alarms) are current, terraform.tfvars.example names real variables, the
+                 deployer policy grants what every resource type needs
      rehearsal   scripts/rehearse/check.sh: the moto launcher's tests, then the real Terraform applied,
                  upgraded from the previous layout (no destroy, no replacement), planned again (no
                  changes) and destroyed against the moto AWS API emulator (skipped without moto,
@@ -81,6 +84,7 @@ java_tests() {
 step "java" java_tests
 step "jars" scripts/check-reproducible-jar.sh
 step "infra" scripts/check-infra.sh
+step "docs" scripts/gen-docs.sh --check
 # The real Terraform against the moto AWS API emulator: an apply of the previous layout, the upgrade
 # plan (no destroy, no replacement), apply, an empty second plan, destroy. Skipped with a message where
 # moto is missing (exit 3), except on CI (CI=true), where that fails.
