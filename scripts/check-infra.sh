@@ -5,8 +5,8 @@
 # (tests/*.tftest.hcl; with Terraform >= 1.11 also tests/upgrade/, which needs run blocks'
 # state_key), then scripts/infra-check/check.js for what Terraform cannot know (ASL validators on
 # the rendered definitions, IAM grants against each function's own Java source, handlers and jars
-# against the Maven modules, destroy order, the plans that must change nothing, the README's
-# variable table, the local stack's defaults). Then the self-test
+# against the Maven modules, destroy order, the plans that must change nothing, the local stack's
+# defaults). Then the self-test
 # plants one error at a time and requires these checks to fail naming it. (The deploy scripts'
 # tests are their own step of scripts/test.sh: scripts/tests/run.sh.)
 set -euo pipefail

@@ -8,8 +8,8 @@
 // SQS and Step Functions calls each function's handler can reach in its own jar's Java source
 // against the policy the real provider rendered for its role (the approval functions' roles:
 // exactly those); each function's handler, and its jar against its Maven module's pom; the
-// environment variable names against what that function's code reads; the README's variable
-// table and the local stack's defaults against variables.tf; the destroy order (the state machine
+// environment variable names against what that function's code reads; the local stack's defaults
+// against variables.tf (the variables' table is generated: scripts/gen-docs.sh); the destroy order (the state machine
 // goes before the worker and the approval path); the plans that must change nothing they should
 // not (the upgrade from the single-file layout: nothing created, deleted or replaced; a new
 // approval jar: nothing of the callback core).
@@ -268,19 +268,7 @@ function checkDestroyOrder(dot, out) {
 }
 
 function checkDefaults(root, variables, defaults, out) {
-  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8").split("\n");
-  const rows = new Map();
-  readme.forEach((line, i) => {
-    const m = /^\| `(\w+)` \| `([^`]*)` \|/.exec(line);
-    if (m) rows.set(m[1], { text: m[2], line: i + 1 });
-  });
-  for (const name of variables) {
-    const want = JSON.stringify(defaults[name]);
-    const row = rows.get(name);
-    if (!row) out.add("README.md", "docs", `the variable table has no row for ${name} (default ${want})`);
-    else if (row.text !== want) out.add(`README.md:${row.line}`, "docs", `the variable table says ${name} defaults to ${row.text}, variables.tf says ${want}`);
-  }
-  for (const [name, row] of rows) if (!variables.includes(name)) out.add(`README.md:${row.line}`, "docs", `the variable table lists ${name}, which variables.tf does not declare`);
+  // The variables' table is docs/variables.md, generated from variables.tf (scripts/gen-docs.sh --check).
   const rel = "local/src/main/resources/terraform-defaults.json";
   const local = JSON.parse(fs.readFileSync(path.join(root, rel), "utf8"));
   for (const [k, v] of Object.entries(local)) {

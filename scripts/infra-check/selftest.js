@@ -103,7 +103,6 @@ const CASES = [
   ["state machine no longer deleted before the approval API", GRAPH, edit("main.tf", "    module.approval,\n", ""),
     /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on module\.approval\.aws_apigatewayv2_stage\.approvals/],
   ["missing approval handler class", REUSE, remove(`${APPROVAL_SRC}/approval/ApprovalPageHandler.java`), /handler class io\.sfncallback\.approval\.ApprovalPageHandler does not exist/],
-  ["README variable table out of step", REUSE, edit("README.md", "| `batch_size` | `10` |", "| `batch_size` | `5` |"), /the variable table says batch_size defaults to 5, variables\.tf says 10/],
   ["local stack defaults out of step", REUSE, edit("local/src/main/resources/terraform-defaults.json", '"task_heartbeat_seconds": 60', '"task_heartbeat_seconds": 61'),
     /task_heartbeat_seconds is 61 here but variables\.tf's default is 60/],
   // The upgrade from the single-file layout (Terraform >= 1.11: tests/upgrade/ needs state_key).
