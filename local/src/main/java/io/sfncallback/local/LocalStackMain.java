@@ -27,6 +27,11 @@ public final class LocalStackMain {
         // ElasticMQ logs through SLF4J; without a binding SLF4J would say so on every start.
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         Path repoRoot = Path.of(System.getProperty("repo.root", ".")).toAbsolutePath().normalize();
+        if (args.length > 0 && args[0].equals("--host-functions")) {
+            // A deployed stack's functions against its endpoints, nothing else started (issue 16).
+            io.sfncallback.local.host.HostMain.main(Arrays.asList(args).subList(1, args.length), repoRoot);
+            return;
+        }
         CommandLine commandLine;
         try {
             commandLine = CommandLine.parse(Arrays.asList(args), TerraformDefaults.load(), repoRoot);
