@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import threading
+import urllib.error
 import urllib.request
 import uuid
 
@@ -325,6 +326,59 @@ class SqsRunsEventSourceMappings(Workaround):
 # ---------------------------------------------------------------------------------------------
 
 
+class LambdaInvokeRunsNoCode(Workaround):
+    """moto without Docker runs no function code: a synchronous Invoke answers with the event it
+    was given, for any function name, existing or not, so a Step Functions task that invokes the
+    approval-request function "succeeds" without storing, mailing or waiting for anything.
+
+    AWS: Invoke runs the function and returns its response, or its error payload with
+    X-Amz-Function-Error (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+    Here: once told where (POST /rehearse/lambda-invoke-forward {"url": "http://127.0.0.1:PORT"}),
+    Invoke of any function is forwarded to that Lambda-Invoke-shaped endpoint, where the host
+    mode of scripts/local-run.sh runs the real handler; a function the endpoint does not host
+    (404) falls back to moto's answer, and so does every Invoke while no URL is set.
+    """
+
+    forward_url = None
+
+    @staticmethod
+    def apply():
+        # With use_docker false, moto serves Lambda from this subclass (moto.awslambda.utils.get_backend).
+        from moto.awslambda_simple.models import LambdaSimpleBackend
+
+        def make(original):
+            def invoke(self, function_name, qualifier, body, headers, response_headers):
+                url = LambdaInvokeRunsNoCode.forward_url
+                if url is None:
+                    return original(self, function_name, qualifier, body, headers, response_headers)
+                fn = self.get_function(function_name, qualifier)  # moto's 404 for an unknown function
+                data = body if isinstance(body, bytes) else (body or "{}").encode()
+                request = urllib.request.Request(
+                    f"{url}/2015-03-31/functions/{fn.function_name}/invocations",
+                    data=data,
+                    headers={"Content-Type": "application/json"},
+                    method="POST",
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:
+                        payload = response.read()
+                        function_error = response.headers.get("X-Amz-Function-Error")
+                except urllib.error.HTTPError as error:
+                    if error.code == 404:  # not hosted there: moto's own answer
+                        return original(self, function_name, qualifier, body, headers, response_headers)
+                    raise
+                if function_error:
+                    response_headers["x-amz-function-error"] = function_error
+                response_headers["Content-Length"] = str(len(payload))
+                return payload
+
+            return invoke
+
+        _wrap(LambdaSimpleBackend, "invoke", make)
+
+
+
+
 class LambdaLoggingConfigNotReturned(Workaround):
     """moto ignores a function's LoggingConfig: GetFunction returns none, so every plan wants
     to set log_format, log_group and the log levels again.
@@ -487,7 +541,42 @@ WORKAROUNDS = [
     LambdaLoggingConfigNotReturned,
     LambdaSnapStartNotReturned,
     EventSourceMappingDropsAliasArn,
+    LambdaInvokeRunsNoCode,
 ]
+
+
+def rehearsal_routes(app, forwarding):
+    """WSGI middleware with the rehearsal's own routes, beside moto's:
+    POST /rehearse/lambda-invoke-forward {"url": ...} sets (null clears) LambdaInvokeRunsNoCode's
+    target, when that workaround is on; GET /rehearse/sns-published lists every message published
+    to an SNS topic ([{topicArn, subject, message}]), the rehearsal's stand-in for the approvers'
+    mailbox (moto's /moto-api/data.json fails once a Lambda function exists: it reads every
+    attribute of every model, one of which asks Docker).
+    """
+
+    def answer(start_response, status, body=b""):
+        start_response(status, [("Content-Type", "application/json")] if body else [])
+        return [body]
+
+    def middleware(environ, start_response):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == "/rehearse/lambda-invoke-forward" and method == "POST" and forwarding:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            LambdaInvokeRunsNoCode.forward_url = json.loads(environ["wsgi.input"].read(length) or b"{}").get("url")
+            return answer(start_response, "204 No Content")
+        if path == "/rehearse/sns-published" and method == "GET":
+            from moto.sns.models import sns_backends
+
+            published = []
+            for account, regions in sns_backends.items():
+                for region, backend in regions.items():
+                    for arn, topic in backend.topics.items():
+                        for _, message, subject, _, _ in topic.sent_notifications:
+                            published.append({"topicArn": arn, "subject": subject, "message": message})
+            return answer(start_response, "200 OK", json.dumps(published).encode())
+        return app(environ, start_response)
+
+    return middleware
 
 
 def configure(endpoint):
@@ -535,7 +624,9 @@ def main(argv=None):
             if workaround.name() not in args.without:
                 workaround.apply()
 
-    server = make_server("127.0.0.1", args.port, DomainDispatcherApplication(create_backend_app), threaded=True)
+    app = rehearsal_routes(DomainDispatcherApplication(create_backend_app),
+                           forwarding=not args.stock and LambdaInvokeRunsNoCode.name() not in args.without)
+    server = make_server("127.0.0.1", args.port, app, threaded=True)
     endpoint = f"http://127.0.0.1:{server.server_port}"
     # The interpreter's service integrations (sqs:sendMessage.waitForTaskToken, lambda:invoke)
     # call back into this server at localhost:$MOTO_PORT, as moto's own moto_server sets it.

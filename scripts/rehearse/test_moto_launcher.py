@@ -7,13 +7,16 @@ the launcher's workarounds. Every test runs one scenario against both.
 Run: python3 -m unittest discover -s scripts/rehearse -p 'test_*.py' -v
 """
 
+import http.server
 import io
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import unittest
+import urllib.request
 import uuid
 import zipfile
 
@@ -363,6 +366,61 @@ class LambdaTest(unittest.TestCase):
         alias, fixed = mapped_function(FIXED)
         self.assertEqual(alias, fixed)
 
+    def test_LambdaInvokeRunsNoCode(self):
+        calls = []
+
+        class Host(http.server.BaseHTTPRequestHandler):
+            """The host mode's Invoke endpoint: echoes the event, or fails like a Java handler."""
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                calls.append((self.path, json.loads(body)))
+                if json.loads(body).get("fail"):
+                    answer, headers = {"errorMessage": "no", "errorType": "java.lang.IllegalStateException"}, {"X-Amz-Function-Error": "Unhandled"}
+                else:
+                    answer, headers = {"echo": json.loads(body)}, {}
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                for key, value in {"Content-Type": "application/json", "Content-Length": str(len(data)), **headers}.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        host = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Host)
+        threading.Thread(target=host.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{host.server_port}"
+
+        def invoke(emulator, payload):
+            name = create_function(emulator)
+            response = emulator.client("lambda").invoke(FunctionName=name, Payload=json.dumps(payload))
+            return name, response.get("FunctionError"), json.loads(response["Payload"].read() or b"null")
+
+        try:
+            _, error, stock = invoke(STOCK, {"x": 1})
+            self.assertEqual((None, {"x": 1}), (error, stock))  # the event back: no code ran
+
+            forward(FIXED, url)
+            name, error, fixed = invoke(FIXED, {"x": 1})
+            self.assertEqual((None, {"echo": {"x": 1}}), (error, fixed))
+            self.assertEqual((f"/2015-03-31/functions/{name}/invocations", {"x": 1}), calls[-1])
+            _, error, failed = invoke(FIXED, {"fail": True})
+            self.assertEqual(("Unhandled", "java.lang.IllegalStateException"), (error, failed["errorType"]))
+        finally:
+            forward(FIXED, None)
+            host.shutdown()
+            host.server_close()
+
+
+def forward(emulator, url):
+    request = urllib.request.Request(
+        f"{emulator.endpoint}/rehearse/lambda-invoke-forward", data=json.dumps({"url": url}).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204, response.status
+
 
 class LauncherTest(unittest.TestCase):
     def test_every_workaround_has_a_test_named_after_it(self):
@@ -374,6 +432,14 @@ class LauncherTest(unittest.TestCase):
         for workaround in moto_launcher.WORKAROUNDS:
             self.assertIn("AWS", workaround.__doc__, workaround.name())
             self.assertRegex(workaround.__doc__, r"https://(docs\.aws\.amazon\.com/|github\.com/hashicorp/terraform-provider-aws)|hashicorp/terraform-provider-aws ", workaround.name())
+
+    def test_sns_published_lists_what_was_published_to_a_topic(self):
+        sns = FIXED.client("sns")
+        topic = sns.create_topic(Name=unique("approvals"))["TopicArn"]
+        sns.publish(TopicArn=topic, Subject="Approval needed", Message="open https://example/approvals/abc")
+        with urllib.request.urlopen(f"{FIXED.endpoint}/rehearse/sns-published", timeout=30) as response:
+            published = json.load(response)
+        self.assertIn({"topicArn": topic, "subject": "Approval needed", "message": "open https://example/approvals/abc"}, published)
 
     def test_an_unknown_workaround_name_is_a_usage_error(self):
         result = subprocess.run(
