@@ -33,7 +33,10 @@ final class HtmlPages {
             + "line-height:1.5;color:#1b1b1b}h1{font-size:1.5rem}dt{font-weight:600}dd{margin:0 0 .5rem}"
             + ".summary{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext;border-left:4px solid #888;"
             + "padding:.5rem 1rem;background:#f4f4f4}.problem{border-left:4px solid #b00020;padding:.5rem 1rem}textarea{width:100%;box-sizing:border-box}button{font-size:1rem;padding:.5rem 1.5rem;"
-            + "margin:1rem 1rem 0 0}.note{color:#555;font-size:.9rem}";
+            + "margin:1rem 1rem 0 0;border-radius:4px;cursor:pointer}"
+            // Two decisions that look alike get clicked alike: Approve is filled green, Reject outlined red.
+            + "button.approve{background:#1a7f37;color:#fff;border:2px solid #1a7f37}"
+            + "button.reject{background:#fff;color:#b00020;border:2px solid #b00020}.note{color:#555;font-size:.9rem}";
 
     /** The response headers of every page: no script, no framing, no caching, no referrer. */
     static final Map<String, String> HEADERS = headers();
@@ -96,8 +99,8 @@ final class HtmlPages {
                         + "<p><label for=\"comment\">Comment (optional, at most " + MAX_COMMENT_LENGTH + " characters)</label><br>"
                         + "<textarea id=\"comment\" name=\"" + COMMENT_FIELD + "\" rows=\"4\" dir=\"auto\" maxlength=\""
                         + MAX_COMMENT_LENGTH + "\">" + (comment == null ? "" : html(comment)) + "</textarea></p>"
-                        + "<button type=\"submit\" name=\"" + DECISION_FIELD + "\" value=\"approve\">Approve</button>"
-                        + "<button type=\"submit\" name=\"" + DECISION_FIELD + "\" value=\"reject\">Reject</button>"
+                        + "<button class=\"approve\" type=\"submit\" name=\"" + DECISION_FIELD + "\" value=\"approve\">Approve</button>"
+                        + "<button class=\"reject\" type=\"submit\" name=\"" + DECISION_FIELD + "\" value=\"reject\">Reject</button>"
                         + "</form>"
                         + "<p class=\"note\">One decision is taken for this request, from whichever approver decides first.</p>");
     }

@@ -117,6 +117,15 @@ class ApprovalPagesTest {
         verifyNoInteractions(callbacks);
     }
 
+    /** Two decisions that look alike get clicked alike: Approve and Reject are styled apart. */
+    @Test
+    void approveAndRejectLookDifferent() {
+        String body = pages.handle(get(SECRET), log).body();
+
+        assertThat(body).contains("<button class=\"approve\"").contains("<button class=\"reject\"");
+        assertThat(HtmlPages.STYLE).contains("button.approve{background:#1a7f37").contains("button.reject{background:#fff");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "short", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "../../etc/passwd", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!"})
     void aMalformedLinkIsNotFoundWithoutALookup(String link) {
