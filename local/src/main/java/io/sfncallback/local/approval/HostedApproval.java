@@ -6,6 +6,8 @@ import io.sfncallback.local.functions.LocalFunction;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -32,8 +34,17 @@ public final class HostedApproval implements AutoCloseable {
             LogSink functionLog, Consumer<String> serverLog) throws Exception {
         HostedApproval approval = new HostedApproval();
         try {
+            approval.http = approval.own(ApprovalHttpServer.start(host, port, new Outbox(), "arn:aws:sns:hosted",
+                    request.accountId(), Clock.systemUTC(), serverLog));
+            // The page checks a POST's Origin against https://<the API's domain>; served here, its origin is
+            // this endpoint's, as in the local stack.
+            Map<String, String> pageEnvironment = new LinkedHashMap<>(page.environment());
+            pageEnvironment.put("APPROVAL_PAGE_ORIGIN", approval.http.endpoint());
+            FunctionSettings servedPage = new FunctionSettings(page.jar(), page.handlerClass(), page.functionName(),
+                    pageEnvironment, page.timeoutSeconds(), page.memorySizeMb(), page.region(), page.accountId());
             JarFunction requestJar = approval.own(new JarFunction(request, LocalApproval.MAX_ENVIRONMENTS, functionLog));
-            JarFunction pageJar = approval.own(new JarFunction(page, LocalApproval.MAX_ENVIRONMENTS, functionLog));
+            JarFunction pageJar = approval.own(new JarFunction(servedPage, LocalApproval.MAX_ENVIRONMENTS,
+                    functionLog));
             for (JarFunction function : new JarFunction[] {requestJar, pageJar}) {
                 try {
                     function.warmUp();
@@ -42,8 +53,6 @@ public final class HostedApproval implements AutoCloseable {
                 }
             }
             approval.requestFunction = new ApprovalRequestFunction(requestJar);
-            approval.http = approval.own(ApprovalHttpServer.start(host, port, new Outbox(), "arn:aws:sns:hosted",
-                    request.accountId(), Clock.systemUTC(), serverLog));
             approval.http.route(new ApprovalPageFunction(pageJar)::handle);
             return approval;
         } catch (Exception | Error e) {
