@@ -18,10 +18,12 @@ Runs, in order, and stops at the first failure:
      docs        scripts/gen-docs.sh --check: the tables generated from the Terraform (variables,
                  outputs, alarms) are current, terraform.tfvars.example names real variables, the
                  deployer policy grants what every resource type needs
-     rehearsal   scripts/rehearse/check.sh: the moto launcher's tests, then the real Terraform applied,
-                 upgraded from the previous layout (no destroy, no replacement), planned again (no
-                 changes) and destroyed against the moto AWS API emulator (skipped without moto,
-                 except with CI=true)
+     rehearsal   scripts/rehearse/check.sh, against the moto AWS API emulator (skipped without moto,
+                 except with CI=true): the launcher's tests; upgrade.sh (the previous layout applied,
+                 this one planned over it with no destroy or replacement, applied, planned again with
+                 no changes, destroyed) beside rehearse.sh (this Terraform applied, the deployed
+                 functions hosted locally, executions with the AWS CLI for every ending and an
+                 approval through the page, an empty plan, an update, destroy); about 6 minutes
   3. scripts     scripts/tests/run.sh: bash -n, shellcheck, the deploy scripts against a fake AWS CLI
   4. AWS CLI     scripts/e2e-cli.sh: the README's AWS CLI v2 commands against the local stack,
                  then scripts/smoke-test.sh against it
@@ -85,8 +87,8 @@ step "java" java_tests
 step "jars" scripts/check-reproducible-jar.sh
 step "infra" scripts/check-infra.sh
 step "docs" scripts/gen-docs.sh --check
-# The real Terraform against the moto AWS API emulator: an apply of the previous layout, the upgrade
-# plan (no destroy, no replacement), apply, an empty second plan, destroy. Skipped with a message where
+# The real Terraform against the moto AWS API emulator (scripts/rehearse/check.sh: the upgrade from the
+# previous layout and the deployment rehearsal with the real functions). Skipped with a message where
 # moto is missing (exit 3), except on CI (CI=true), where that fails.
 rehearsal() {
   local status=0
