@@ -27,8 +27,9 @@ import org.crac.Resource;
 /**
  * The Lambda entry point of the approval page
  * ({@code io.sfncallback.approval.ApprovalPageHandler::handleRequest}), behind an API Gateway HTTP
- * API with the routes {@code GET /approvals/{link}} and {@code POST /approvals/{link}} (payload
- * format 2.0:
+ * API with the routes {@code GET /approvals/{link}}, {@code POST /approvals/{link}} and the catch-all
+ * {@code $default}, which brings it every other request so that no answer lacks the page's security
+ * headers (payload format 2.0:
  * <a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html">HTTP API Lambda integrations</a>).
  *
  * <p>Thin: the constructor reads the configuration and builds the clients once, in the init phase,

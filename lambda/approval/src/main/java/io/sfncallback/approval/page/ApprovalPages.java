@@ -34,7 +34,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The approval page behind {@code GET} and {@code POST /approvals/{link}}: shows a request and takes
- * its one decision.
+ * its one decision. The API's catch-all {@code $default} route sends it every other request too, so that
+ * each answer of the approval origin carries the page's security headers: a path other than
+ * {@code /approvals/{link}} is 404 and another method on a page path is 405 (with {@code Allow}), both
+ * answered at once, without a lookup or a call to AWS.
  *
  * <p>A GET only reads (mail scanners and link previews open links), with one exception: when Step
  * Functions says the request's execution no longer runs ({@link Executions}), the request is marked
@@ -54,8 +57,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * </ol>
  *
  * <p>No answer carries a stack trace, the task token or the link; the log names a link by its
- * fingerprint only. Status codes: 200 page or decision taken, 400 malformed form, 403 cross-site or
- * missing form token, 404 unknown or malformed link, 405 other methods, 409 already decided (or being
+ * fingerprint only. A HEAD gets the status and headers without a body. Status codes: 200 page or decision
+ * taken, 400 malformed form, 403 cross-site or missing form token, 404 no such page or an unknown or
+ * malformed link, 405 other methods, 409 already decided (or being
  * decided), 410 expired or closed or its execution ended, 413 body too large, 415 not a form, 503 AWS unavailable, 500 a bug.
  */
 public final class ApprovalPages {
@@ -65,6 +69,8 @@ public final class ApprovalPages {
     static final int MAX_BODY_BYTES = 16 * 1024;
     static final int MAX_USER_AGENT_LENGTH = 512;
     static final String RETRY_AFTER_SECONDS = "30";
+    /** A method is a short token; the log keeps no more of whatever a client sent as one. */
+    static final int MAX_LOGGED_METHOD_LENGTH = 16;
 
     private final ApprovalStore store;
     private final TaskCallbacks callbacks;
@@ -110,8 +116,12 @@ public final class ApprovalPages {
             response = message(500, "Something went wrong",
                     "The approval page failed unexpectedly. Nothing was decided. Try again later.", "ERROR");
         }
+        if (request.method().equals("HEAD")) {
+            response = new PageResponse(response.status(), response.headers(), "", response.outcome());
+        }
+        // No path: it may hold a link (a credential); the outcome says whether it was a page path.
         log.at(response.status() >= 500 ? LogLevel.ERROR : LogLevel.INFO, "approval page")
-                .with("method", request.method())
+                .with("method", Text.truncate(request.method(), MAX_LOGGED_METHOD_LENGTH))
                 .with("status", response.status())
                 .with("outcome", response.outcome())
                 .with("link", linkFingerprint)
@@ -122,6 +132,9 @@ public final class ApprovalPages {
 
     /** {@code linkHash} and {@code linkFingerprint} are null when the link is not well-formed. */
     private PageResponse route(HttpRequest request, String linkHash, String linkFingerprint, JsonLog log) {
+        if (request.link() == null) {
+            return noSuchPage();
+        }
         boolean post = request.method().equals("POST");
         if (!post && !request.method().equals("GET")) {
             return new PageResponse(405, with(HtmlPages.HEADERS, "Allow", "GET, POST"),
@@ -447,6 +460,12 @@ public final class ApprovalPages {
                 + "link from the e-mail. A link also stops working when its request is deleted after the retention "
                 + "period, and a local stack (scripts/local-run.sh) forgets every link when it restarts: its state "
                 + "lives in memory only.", "UNKNOWN_LINK");
+    }
+
+    /** Any path but {@code /approvals/{link}} (the favicon, the root, a link with more segments): nothing to look up. */
+    private static PageResponse noSuchPage() {
+        return message(404, "Page not found", "There is no page at this address. An approval link ends in "
+                + "/approvals/ followed by the code from your e-mail; open the whole link from the e-mail.", "NO_SUCH_PAGE");
     }
 
     private static PageResponse unavailable() {

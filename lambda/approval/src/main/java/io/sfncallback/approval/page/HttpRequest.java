@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The parts of an HTTP API request (payload format 2.0) the page uses; header names lower-cased.
@@ -11,7 +13,9 @@ import java.util.Map;
  * <p>{@link #toString()} leaves out the link, which is a credential.
  *
  * @param method          the HTTP method
- * @param link            the {@code {link}} path segment, or {@code null}
+ * @param link            the {@code {link}} path segment when the path is {@code /approvals/{link}}; {@code null} for
+ *                        any other path (the API's catch-all {@code $default} route hands the page every request
+ *                        that matches neither page route)
  * @param headers         request headers, names lower-cased
  * @param body            the body as API Gateway passed it, or {@code null}
  * @param base64Encoded   whether {@code body} is base64
@@ -22,7 +26,8 @@ import java.util.Map;
 public record HttpRequest(String method, String link, Map<String, String> headers, String body, boolean base64Encoded,
                           String sourceIp, String userAgent, String domainName) {
 
-    static final String ROUTE_PREFIX = "/approvals/";
+    /** The one path the page serves (the stage is {@code $default}, so the raw path has no stage prefix). */
+    static final Pattern PAGE_PATH = Pattern.compile("/approvals/([^/]+)");
 
     public HttpRequest {
         method = method == null ? "" : method.toUpperCase(Locale.ROOT);
@@ -41,14 +46,19 @@ public record HttpRequest(String method, String link, Map<String, String> header
         return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    /** The request as API Gateway's HTTP API hands it to Lambda. */
+    /**
+     * The request as API Gateway's HTTP API hands it to Lambda. Through the routes {@code GET} and
+     * {@code POST /approvals/{link}} the link is the path parameter; through the catch-all {@code $default} route
+     * there is none, and the link is the raw path's last segment only when the raw path is exactly
+     * {@code /approvals/<segment>} (any other method on a page path); any other path has no link.
+     */
     public static HttpRequest from(APIGatewayV2HTTPEvent event) {
         APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
         APIGatewayV2HTTPEvent.RequestContext.Http http = context == null ? null : context.getHttp();
         String link = event.getPathParameters() == null ? null : event.getPathParameters().get("link");
         if (link == null && event.getRawPath() != null) {
-            int at = event.getRawPath().lastIndexOf(ROUTE_PREFIX);
-            link = at >= 0 ? event.getRawPath().substring(at + ROUTE_PREFIX.length()) : null;
+            Matcher page = PAGE_PATH.matcher(event.getRawPath());
+            link = page.matches() ? page.group(1) : null;
         }
         String userAgent = http != null && http.getUserAgent() != null ? http.getUserAgent()
                 : event.getHeaders() == null ? null : lowerCaseLookup(event.getHeaders(), "user-agent");
