@@ -34,28 +34,33 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The approval endpoint, standing in for the HTTP API in front of the page function: exactly the two routes
- * {@code GET /approvals/{link}} and {@code POST /approvals/{link}}, each request turned into a payload format 2.0
- * event ({@link HttpApiEvents}) for the function, and the function's response returned as it is (status, headers,
- * cookies, body). A request that matches no route gets API Gateway's {@code 404 {"message":"Not Found"}}; a function
- * that fails gets {@code 500 {"message":"Internal Server Error"}}, as from API Gateway, and the stack's log has the
- * exception.
+ * The approval endpoint, standing in for the HTTP API in front of the page function, with its routes: {@code GET
+ * /approvals/{link}}, {@code POST /approvals/{link}} and the catch-all {@code $default}
+ * (modules/approval/main.tf), which hands the function every other request (another path, another method) with
+ * route key {@code $default} and no path parameters, as API Gateway does
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html). Each request is turned
+ * into a payload format 2.0 event ({@link HttpApiEvents}) for the function, and the function's response returned as it
+ * is (status, headers, cookies, body). A function that fails gets {@code 500 {"message":"Internal Server Error"}}, as
+ * from API Gateway, and the stack's log has the exception.
  *
  * <p>The same server shows the {@link Outbox} at {@code GET /outbox} (the local stand-in for the approvers' mail;
- * {@code GET /} leads there). Requests are bounded like the Step Functions endpoint's: a body over
+ * {@code GET /} and {@code HEAD /} lead there; both are local only: on AWS the catch-all answers them). Requests are bounded like the Step Functions endpoint's: a body over
  * {@link #LIMITS}' size is refused before it is read when Content-Length says so (413), a body that takes longer than
  * its read timeout gets 408, idle connections close, and connections are capped. Each request leaves one access-log
  * line naming the route, never the link itself (a credential), only its fingerprint.
  *
- * <p>Every answer the endpoint makes itself (404, 408, 413, 500, 503, the outbox's redirect, and what Jetty refuses
+ * <p>Every answer the endpoint makes itself (408, 413, 500, 503, the outbox's redirect, and what Jetty refuses
  * before any handler runs: a bad request line or path 400, an over-long URL 414, headers too large 431) carries
  * {@link LocalHttp#SECURITY_HEADERS}; the page function's answers carry the page's own. Requests for another host
- * name get 421 ({@link LocalHttp#allowedHosts}). On AWS, an HTTP API's own answers (no route, throttling, payload
- * too large) cannot be given headers: HTTP APIs have no custom gateway responses (docs/approval.md).
+ * name get 421 ({@link LocalHttp#allowedHosts}). On AWS, the answers API Gateway still writes itself (throttling,
+ * payload too large, a function it cannot invoke) cannot be given headers: HTTP APIs have no custom gateway responses
+ * (docs/approval.md, "Every answer is hardened").
  */
 public final class ApprovalHttpServer implements AutoCloseable {
 
     static final Pattern ROUTE = Pattern.compile("/approvals/([^/]+)");
+    /** The catch-all route's key, as API Gateway names it in the event and the access log. */
+    static final String DEFAULT_ROUTE = "$default";
     /**
      * API Gateway accepts up to 10 MB; the page function refuses anything over 16 KiB itself, so 1 MiB lets its own
      * 413 page be seen while keeping what a client can make the stack hold small.
@@ -196,13 +201,12 @@ public final class ApprovalHttpServer implements AutoCloseable {
                 return true;
             }
             Matcher route = ROUTE.matcher(path == null ? "" : path);
-            if (!route.matches() || !(method.equals("GET") || method.equals("POST"))) {
-                log(method + " (no route)", 404, null, started);
-                message(response, callback, 404, "Not Found");
-                return true;
-            }
-            String routeKey = method + " /approvals/{link}";
-            String link = decode(route.group(1));
+            boolean pageRoute = route.matches() && (method.equals("GET") || method.equals("POST"));
+            // Anything else takes the catch-all: the function answers it (404, or 405 with Allow). Its access-log
+            // line names the route key, never the path, which may hold a link.
+            String routeKey = pageRoute ? method + " /approvals/{link}" : DEFAULT_ROUTE;
+            String link = pageRoute ? decode(route.group(1)) : null;
+            Map<String, String> pathParameters = pageRoute ? Map.of("link", link) : Map.of();
             PageFunction page = function;
             if (page == null) {
                 log(routeKey, 503, link, started);
@@ -222,7 +226,7 @@ public final class ApprovalHttpServer implements AutoCloseable {
                     callback.failed(failure);
                 } else {
                     JsonObject event = HttpApiEvents.event(new HttpApiEvents.Request(method, routeKey,
-                            path, request.getHttpURI().getQuery(), headers(request), Map.of("link", link), body,
+                            path, request.getHttpURI().getQuery(), headers(request), pathParameters, body,
                             sourceIp(request), host(request), request.getConnectionMetaData().getProtocol(),
                             accountId, "local", clock.instant()));
                     calls.execute(() -> invoke(page, event, routeKey, link, started, response, callback));

@@ -104,7 +104,10 @@ final class HttpApiEvents {
         } else {
             event.addProperty("isBase64Encoded", false);
         }
-        event.add("pathParameters", stringMap(request.pathParameters()));
+        // No member when the route has no path variables (the catch-all $default route).
+        if (!request.pathParameters().isEmpty()) {
+            event.add("pathParameters", stringMap(request.pathParameters()));
+        }
         return event;
     }
 

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The approval endpoint in front of a stand-in page function: only the two routes reach the function, as events of
- * payload format 2.0; its response comes back as it is; requests are bounded; nothing answers with a stack trace.
+ * The approval endpoint in front of a stand-in page function: every request reaches the function, through its page
+ * route or the catch-all {@code $default}, as events of payload format 2.0; its response comes back as it is; requests are bounded; nothing answers with a stack trace.
  */
 class ApprovalHttpServerTest {
 
@@ -109,21 +109,59 @@ class ApprovalHttpServerTest {
         assertEquals("http://evil.test", event.getAsJsonObject("headers").get("origin").getAsString());
     }
 
+    /**
+     * As on AWS (modules/approval/main.tf): every request that matches neither page route reaches the function
+     * through the catch-all, with route key {@code $default}, its raw path and no path parameters, so that the page
+     * answers it with its own headers; the access log names the route key, never the path.
+     */
     @Test
-    void onlyTheTwoRoutesReachTheFunction() throws Exception {
-        for (HttpRequest.Builder request : List.of(
-                to("/approvals/" + LINK).method("PUT", HttpRequest.BodyPublishers.noBody()),
-                to("/approvals/" + LINK).DELETE(),
-                to("/approvals/" + LINK + "/more"),
-                to("/approvals/"),
-                to("/approvals"),
-                to("/favicon.ico"))) {
-            HttpResponse<String> response = send(request);
-            assertEquals(404, response.statusCode());
-            assertEquals("{\"message\":\"Not Found\"}", response.body());
+    void everyOtherRequestReachesTheFunctionThroughTheCatchAll() throws Exception {
+        List<String[]> sent = List.of(
+                new String[] {"PUT", "/approvals/" + LINK},
+                new String[] {"DELETE", "/approvals/" + LINK},
+                new String[] {"OPTIONS", "/approvals/" + LINK},
+                new String[] {"HEAD", "/approvals/" + LINK},
+                new String[] {"GET", "/approvals/" + LINK + "/more"},
+                new String[] {"POST", "/approvals/"},
+                new String[] {"GET", "/approvals"},
+                new String[] {"GET", "/favicon.ico"},
+                new String[] {"PATCH", "/"},
+                new String[] {"GET", "/%E2%82%AC/x?y=1"});
+        for (String[] request : sent) {
+            HttpResponse<String> response = send(to(request[1]).method(request[0], HttpRequest.BodyPublishers.noBody()));
+            assertEquals(418, response.statusCode(), request[0] + " " + request[1]);
+            assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElseThrow());
         }
-        assertTrue(events.isEmpty());
-        assertTrue(accessLog.stream().noneMatch(line -> line.contains(LINK)), "the link is never logged");
+        assertEquals(sent.size(), events.size());
+        for (int i = 0; i < sent.size(); i++) {
+            JsonObject event = events.get(i);
+            String rawPath = sent.get(i)[1].split("\\?")[0];
+            assertEquals("$default", event.get("routeKey").getAsString());
+            assertEquals("$default", event.getAsJsonObject("requestContext").get("routeKey").getAsString());
+            assertEquals(sent.get(i)[0], event.getAsJsonObject("requestContext").getAsJsonObject("http").get("method")
+                    .getAsString());
+            assertEquals(rawPath, event.get("rawPath").getAsString());
+            assertFalse(event.has("pathParameters"), event.toString());
+        }
+        assertEquals("y=1", events.get(sent.size() - 1).get("rawQueryString").getAsString());
+        assertEquals(sent.size(), accessLog.stream().filter(line -> line.startsWith("$default 418 ")).count(),
+                accessLog.toString());
+        assertTrue(accessLog.stream().noneMatch(line -> line.contains(LINK) || line.contains("favicon")),
+                "the path is never logged: " + accessLog);
+    }
+
+    @Test
+    void theCatchAllWaitsForTheFunctionLikeThePageRoutes() throws Exception {
+        ApprovalHttpServer unrouted = ApprovalHttpServer.start("127.0.0.1", 0, LIMITS, outbox,
+                "arn:aws:sns:us-east-1:123456789012:approvals", "123456789012", Clock.systemUTC(), accessLog::add);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(unrouted.endpoint() + "/favicon.ico"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, response.statusCode());
+            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        } finally {
+            unrouted.close();
+        }
     }
 
     @Test
@@ -194,9 +232,8 @@ class ApprovalHttpServerTest {
     @Test
     void everyAnswerOfTheEndpointItselfCarriesTheSecurityHeaders() throws Exception {
         String host = "Host: 127.0.0.1\r\n";
+        // Another path or method is the page function's to answer (the catch-all): see the test above.
         List<String> answers = List.of(
-                raw("GET /favicon.ico HTTP/1.1\r\n" + host),                          // no route: 404
-                raw("PUT /approvals/" + LINK + " HTTP/1.1\r\n" + host + "Content-Length: 0\r\n"), // method: 404
                 raw("GET /approvals/a%2Fb HTTP/1.1\r\n" + host),                      // ambiguous path: 400
                 raw("GET /approvals/" + "x".repeat(20_000) + " HTTP/1.1\r\n" + host), // URL too long: 414
                 raw("POST /approvals/" + LINK + " HTTP/1.1\r\n" + host + "Content-Length: 300000000\r\n"), // 413
@@ -204,7 +241,7 @@ class ApprovalHttpServerTest {
                 raw("GET /outbox HTTP/1.1\r\n" + host));
         List<String> statuses = answers.stream().map(answer -> answer.length() >= 12 ? answer.substring(9, 12) : answer)
                 .toList();
-        assertEquals(List.of("404", "404", "400", "414", "413", "303", "200"), statuses);
+        assertEquals(List.of("400", "414", "413", "303", "200"), statuses);
         answers.forEach(ApprovalHttpServerTest::assertHardened);
 
         function = event -> {

@@ -308,12 +308,42 @@ class ApprovalLoopIT {
         assertEquals(ExecutionStatus.SUCCEEDED, awaitEnd(running, arn).status());
     }
 
+    /**
+     * As the HTTP API's catch-all $default route does on AWS (modules/approval/main.tf): another path or method is the
+     * page function's to answer, with the page's security headers: 404 for a path that is no page, 405 with Allow for
+     * another method on a page path; never API Gateway's bare {"message":"Not Found"}.
+     */
     @Test
-    void onlyTheTwoRoutesExist() throws Exception {
+    void anyOtherPathOrMethodIsAnsweredByThePageWithItsHeaders() throws Exception {
         ApprovalStacks.Running running = stacks.get(ApprovalStacks.Kind.TWO_APPROVERS);
-        HttpResponse<String> response = new Approvals(running).get(running.stack().approvalEndpoint() + "/approvals");
-        assertEquals(404, response.statusCode());
-        assertEquals("{\"message\":\"Not Found\"}", response.body());
+        String origin = running.stack().approvalEndpoint();
+        String link = origin + "/approvals/" + "A".repeat(43);
+        List<String[]> requests = List.of(
+                new String[] {"GET", origin + "/approvals", "404"},
+                new String[] {"GET", origin + "/favicon.ico", "404"},
+                new String[] {"POST", origin + "/approvals/x/y", "404"},
+                new String[] {"PUT", link, "405"},
+                new String[] {"OPTIONS", link, "405"},
+                new String[] {"HEAD", link, "405"},
+                new String[] {"DELETE", origin + "/", "404"});
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            for (String[] request : requests) {
+                HttpResponse<String> answer = client.send(java.net.http.HttpRequest.newBuilder(URI.create(request[1]))
+                        .method(request[0], java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                String what = request[0] + " " + request[1] + ": " + answer.headers().map();
+                assertEquals(Integer.parseInt(request[2]), answer.statusCode(), what);
+                assertEquals("text/html; charset=utf-8", answer.headers().firstValue("Content-Type").orElse(null), what);
+                assertTrue(answer.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"),
+                        what);
+                assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), what);
+                assertEquals("no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null), what);
+                assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null), what);
+                assertEquals(request[2].equals("405") ? "GET, POST" : null, answer.headers().firstValue("Allow").orElse(null),
+                        what);
+                assertFalse(answer.body().contains("\"message\""), what);
+            }
+        }
     }
 
     /** With no approvers (Terraform's default), a run that asks for approval fails at once instead of expiring. */
