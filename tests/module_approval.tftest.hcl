@@ -1,6 +1,6 @@
 # modules/approval on its own (mock provider, tests/mocks): the table, the topic and one filtered
-# subscription per approver, the two functions' settings, the HTTP API (exactly two routes to the
-# page's live alias, throttled, an access log without the link), the alarms, the approval states
+# subscription per approver, the two functions' settings, the HTTP API (exactly the two page routes
+# and the catch-all $default, all to the page's live alias, throttled, an access log without the link), the alarms, the approval states
 # it hands to the caller, its longest names. The first run applies; the approver runs apply
 # again and back. The policies as the real provider renders them: tests/iam.tftest.hcl; the
 # variables' validations: tests/approval.tftest.hcl (the root's, which are the same).
@@ -173,7 +173,10 @@ run "approval_functions_get_their_settings_and_the_approval_jar" {
   }
 }
 
-run "approval_api_routes_exactly_two_requests_to_the_page_alias" {
+# Every request reaches the page function, which answers it with its security headers: the two
+# page routes and the catch-all $default (HTTP APIs have no gateway responses to give API Gateway's
+# own 404 headers). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+run "approval_api_routes_every_request_to_the_page_alias" {
   command = plan
 
   module {
@@ -197,8 +200,9 @@ run "approval_api_routes_exactly_two_requests_to_the_page_alias" {
 
   assert {
     condition = (
-      toset([for r in aws_apigatewayv2_route.page : r.route_key]) == toset(["GET /approvals/{link}", "POST /approvals/{link}"]) &&
-      length(aws_apigatewayv2_route.page) == 2 &&
+      toset([for r in aws_apigatewayv2_route.page : r.route_key]) == toset(["GET /approvals/{link}", "POST /approvals/{link}", "$default"]) &&
+      length(aws_apigatewayv2_route.page) == 3 &&
+      alltrue([for r in aws_apigatewayv2_route.page : r.api_id == aws_apigatewayv2_api.approvals.id]) &&
       alltrue([for r in aws_apigatewayv2_route.page : r.target == "integrations/${aws_apigatewayv2_integration.page.id}" && r.authorization_type == "NONE"])
     )
     error_message = "Routes: ${jsonencode([for r in aws_apigatewayv2_route.page : [r.route_key, r.target, r.authorization_type]])}"
@@ -214,17 +218,38 @@ run "approval_api_routes_exactly_two_requests_to_the_page_alias" {
     error_message = "The $default stage deploys itself and throttles every route: ${jsonencode(aws_apigatewayv2_stage.approvals.default_route_settings)}"
   }
 
-  # API Gateway may invoke the live alias, for this API's two routes only.
+  # API Gateway may invoke the live alias, for this API's three routes only: one permission per
+  # route, and no source ARN that matches another API, method or path. The catch-all's invocations
+  # are <api>/<stage>/$default, as AWS SAM grants them (aws/serverless-application-model pull
+  # request 2574, issue 1860).
   assert {
     condition = (
-      keys(aws_lambda_permission.page) == ["GET", "POST"] &&
+      keys(aws_lambda_permission.page) == ["DEFAULT", "GET", "POST"] &&
       alltrue([for k, p in aws_lambda_permission.page : (
         p.action == "lambda:InvokeFunction" && p.principal == "apigateway.amazonaws.com" &&
         p.function_name == "sfn-callback-approval-page" && p.qualifier == "live" &&
-        p.source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/${k}/approvals/*"
+        p.statement_id == "AllowApprovalApi${k}"
+      )]) &&
+      toset([for p in aws_lambda_permission.page : p.source_arn]) == toset([
+        "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/approvals/*",
+        "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/POST/approvals/*",
+        "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/$default",
+      ])
+    )
+    error_message = "Permissions: ${jsonencode({ for k, p in aws_lambda_permission.page : k => [p.statement_id, p.function_name, p.qualifier, p.source_arn] })}"
+  }
+
+  # Each route has its permission and each permission its route: a route without one would be
+  # API Gateway's 500, a permission without one a door nobody meant to open.
+  assert {
+    condition = (
+      toset(keys(aws_lambda_permission.page)) == toset(keys(aws_apigatewayv2_route.page)) &&
+      alltrue([for k, r in aws_apigatewayv2_route.page : (
+        r.route_key == "$default" ? endswith(aws_lambda_permission.page[k].source_arn, "/*/$default")
+        : endswith(aws_lambda_permission.page[k].source_arn, "/*/${split(" ", r.route_key)[0]}/approvals/*")
       )])
     )
-    error_message = "Permissions: ${jsonencode({ for k, p in aws_lambda_permission.page : k => [p.function_name, p.qualifier, p.source_arn] })}"
+    error_message = "Routes and permissions: ${jsonencode({ for k, r in aws_apigatewayv2_route.page : r.route_key => try(aws_lambda_permission.page[k].source_arn, null) })}"
   }
 }
 

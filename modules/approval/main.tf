@@ -20,6 +20,19 @@ locals {
     GET  = "GET /approvals/{link}"
     POST = "POST /approvals/{link}"
   }
+  # Every other request (any path, any method) goes to the page function too, through the catch-all
+  # $default route, so that the page answers it (404, or 405 with Allow) with its security headers
+  # instead of API Gateway's bare {"message":"Not Found"}. HTTP APIs have no gateway responses to
+  # add headers to their own answers; the catch-all leaves API Gateway only the answers listed in
+  # README.md, "Approval security".
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+  page_routes = merge(local.routes, { DEFAULT = "$default" })
+  # The part of an invocation's execute-api ARN (<api>/<stage>/...) that names each route: METHOD/path
+  # for a route with a method, and $default alone for the catch-all, as AWS SAM generates it since
+  # aws/serverless-application-model pull request 2574 (issue 1860: "<api>/*/*/$default" matched
+  # nothing; "<api>/*/$default" is what the HTTP API console asks for, and SAM's integration test
+  # invokes a function through it).
+  route_sources = merge({ for method, _ in local.routes : method => "${method}/approvals/*" }, { DEFAULT = "$default" })
 
   # The request function makes a DynamoDB item, an e-mail and a mark per approver, one after the
   # other: a few seconds for 100 approvers when AWS answers as usual. A timeout would end the
@@ -236,9 +249,10 @@ module "page" {
 
 # An HTTP API rather than a Lambda function URL: a function URL has no throttling of its own (only
 # the function's concurrency) and no access log, and this endpoint faces the internet. The HTTP
-# API throttles every route, writes an access log whose format we choose, and routes exactly
-# GET and POST /approvals/{link}; anything else is API Gateway's 404 without invoking the
-# function. No CORS: the page posts to itself. docs/deploy.md, "Approval endpoint".
+# API throttles every route, writes an access log whose format we choose, and routes GET and
+# POST /approvals/{link} and, through the catch-all $default route, everything else to the page
+# function, which answers it at once with its security headers (404, or 405 with Allow), without
+# a lookup. No CORS: the page posts to itself. docs/deploy.md, "Approval endpoint".
 resource "aws_apigatewayv2_api" "approvals" {
   name          = "${var.name_prefix}-approvals"
   description   = "Approval pages of ${local.state_machine_name}: the links in the approval e-mails."
@@ -254,7 +268,7 @@ resource "aws_apigatewayv2_integration" "page" {
 }
 
 resource "aws_apigatewayv2_route" "page" {
-  for_each = local.routes
+  for_each = local.page_routes
 
   api_id    = aws_apigatewayv2_api.approvals.id
   route_key = each.value
@@ -264,7 +278,8 @@ resource "aws_apigatewayv2_route" "page" {
 }
 
 # The link in the path is a secret: the access log names the route ($context.routeKey, the
-# template "GET /approvals/{link}"), never the path. No $context.path, no query string.
+# template "GET /approvals/{link}", or "$default" for the catch-all), never the path. No
+# $context.path, no query string.
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html
 resource "aws_cloudwatch_log_group" "api" {
   name              = "/aws/vendedlogs/apigateway/${var.name_prefix}-approvals"
@@ -302,17 +317,19 @@ resource "aws_apigatewayv2_stage" "approvals" {
   }
 }
 
-# API Gateway may invoke the page's live alias for this API's two routes only (any stage; the
-# path's last segment is the link).
+# API Gateway may invoke the page's live alias for this API's three routes only (any stage): GET
+# and POST /approvals/* (the path's last segment is the link) and the catch-all, whose invocations
+# are named <api>/<stage>/$default (local.route_sources). No permission names another API, method
+# or path.
 resource "aws_lambda_permission" "page" {
-  for_each = local.routes
+  for_each = local.page_routes
 
   statement_id  = "AllowApprovalApi${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = module.page.function_name
   qualifier     = module.page.alias_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.approvals.execution_arn}/*/${each.key}/approvals/*"
+  source_arn    = "${aws_apigatewayv2_api.approvals.execution_arn}/*/${local.route_sources[each.key]}"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ variable "approval_retention_days" {
 # HTTP API route throttling (token bucket); AWS's account-level maximums: 10,000 requests per
 # second and a burst of 5,000. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
 variable "approval_rate_limit" {
-  description = "Steady-state requests per second the approval page's HTTP API accepts across both routes; more get 429."
+  description = "Steady-state requests per second the approval page's HTTP API accepts (the stage's default route throttling, for every route, the catch-all included); more get 429."
   type        = number
   default     = 10
   nullable    = false
