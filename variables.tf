@@ -441,7 +441,7 @@ variable "approval_retention_days" {
 # second and a burst of 5,000.
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
 variable "approval_rate_limit" {
-  description = "Steady-state requests per second the approval page's HTTP API accepts across both routes (default route throttling); more get 429 Too Many Requests."
+  description = "Steady-state requests per second the approval page's HTTP API accepts (the stage's default route throttling, for every route, the catch-all included); more get 429 Too Many Requests."
   type        = number
   default     = 10
   nullable    = false

@@ -96,7 +96,7 @@ const CASES = [
     edit("modules/approval/outputs.tf", "value       = module.request.alias_arn", "value       = module.request.function_arn")],
   ["access log with the link's path", FAILS_RUN("tests/module_approval.tftest.hcl", "approval_api_access_log_names_the_route_never_the_path"),
     edit("modules/approval/main.tf", 'routeKey           = "$context.routeKey"', 'routeKey           = "$context.path"')],
-  ["approval page route missing", FAILS_RUN("tests/module_approval.tftest.hcl", "approval_api_routes_exactly_two_requests_to_the_page_alias"),
+  ["approval page route missing", FAILS_RUN("tests/module_approval.tftest.hcl", "approval_api_routes_every_request_to_the_page_alias"),
     edit("modules/approval/main.tf", '    GET  = "GET /approvals/{link}"\n    POST = "POST /approvals/{link}"\n', '    GET = "GET /approvals/{link}"\n')],
   ["approver subscription without its filter policy", FAILS_RUN("tests/module_approval.tftest.hcl", "two_approvers_get_a_filtered_email_subscription_each"),
     edit("modules/approval/main.tf", "  filter_policy       = jsonencode({ approver = [each.value] })\n", "")],

@@ -5,8 +5,9 @@
 # resource the old layout created must be found at its new address (moved.tf): a `moved` block
 # whose target does not exist, or a resource left out, plans a delete. scripts/check-infra.sh
 # reads the second run's plan (terraform test -json -verbose) and requires that nothing is
-# deleted, created or replaced and that no moved resource changes an argument other than the
-# ones this change means to change. The mock provider cannot say which changes force a
+# deleted or replaced, that nothing is created but what that layout lacked (the approval API's
+# catch-all route and its permission), and that no moved resource changes an argument other than
+# the ones this change means to change. The mock provider cannot say which changes force a
 # replacement, so that list is the check; scripts/rehearse/upgrade.sh repeats the upgrade with the
 # real provider against an AWS API emulator.
 
