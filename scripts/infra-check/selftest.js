@@ -6,7 +6,10 @@
 // file's first run, whose apply the others plan against); plants that touch neither Terraform
 // files nor the template reuse Terraform's results of the unplanted copy. All share its terraform
 // init and its provider process.
-// Usage: node selftest.js WORK_DIR CHECK_INFRA_SH   (WORK_DIR/stack: the checked copy)
+// It runs alongside the checks of the unplanted copy: standard input brings that copy's exit
+// status when they end. The plants that reuse its results wait for it; if it failed, no further
+// plant starts and the self-test says it was skipped.
+// Usage: node selftest.js WORK_DIR CHECK_INFRA_SH < STATUS   (WORK_DIR/stack: the checked copy)
 "use strict";
 
 const fs = require("fs");
@@ -22,14 +25,24 @@ const edit = (rel, from, to) => (dir) => {
 };
 const remove = (rel) => (dir) => fs.rmSync(path.join(dir, rel), { recursive: true });
 
-// Keeps the file's header, its first run and the named runs.
-function keepRuns(dir, rel, names) {
-  const file = path.join(dir, rel);
-  const text = fs.readFileSync(file, "utf8");
-  const blocks = [...text.matchAll(/^run "(\w+)" \{[\s\S]*?^\}\n/gm)];
+// A test file's text with its header, its first run and the named runs.
+function keepRuns(text, rel, names) {
+  const blocks = [...text.matchAll(RUN_BLOCK)];
   const kept = blocks.filter((b, i) => i === 0 || names.includes(b[1]));
   for (const n of names) if (!blocks.some((b) => b[1] === n)) throw new Error(`${rel} has no run "${n}"; update this case`);
-  fs.writeFileSync(file, text.slice(0, blocks[0].index) + kept.map((b) => b[0]).join("\n"));
+  return text.slice(0, blocks[0].index) + kept.map((b) => b[0]).join("\n");
+}
+const RUN_BLOCK = /^run "(\w+)" \{\n([\s\S]*?)^\}\n/gm;
+
+// The test file's runs pointed at the planted copy under `plant` (see shareProcess): a run's own
+// module block names the plant's copy of that module; a run without one gets the planted root.
+function underPlant(text, plant) {
+  return text.replace(RUN_BLOCK, (block, name, body) => {
+    if (!/^ {2}module \{/m.test(body)) return `run "${name}" {\n  module {\n    source = "./${plant}"\n  }\n\n${body}}\n`;
+    const moved = block.replace(/^( {4}source\s*=\s*)"\.\/(modules\/[\w-]+)"/m, `$1"./${plant}/$2"`);
+    if (moved === block) throw new Error(`run "${name}" has a module block whose source is not ./modules/<name>; update underPlant`);
+    return moved;
+  });
 }
 
 // The stage that must catch a plant (see run()): fmt; validate; the graph and check.js; check.js on
@@ -66,7 +79,7 @@ const CASES = [
     edit("modules/callback/main.tf", 'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []")],
   ["visibility timeout below the function timeout", FAILS_RUN("tests/module_callback.tftest.hcl", "queues_are_encrypted_redrive_to_the_dead_letter_queue_and_outlast_the_function"),
     edit("modules/callback/main.tf", "= 6 * var.lambda_timeout_seconds + var.batching_window_seconds", "= var.lambda_timeout_seconds - 1")],
-  ["worker jar missing", TESTS("tests/names.tftest.hcl"), remove("lambda/worker/target"), /The jar \.\/lambda\/worker\/target\/callback-worker\.jar of\s+[\w-]+ does not exist/],
+  ["worker jar missing", TESTS("tests/names.tftest.hcl"), remove("lambda/worker/target"), /The jar \S*lambda\/worker\/target\/callback-worker\.jar of\s+[\w-]+ does not exist/],
   ["approval off but the worker told it is on", FAILS_RUN("tests/approval.tftest.hcl", "approval_is_off_by_default_and_nothing_of_it_exists"),
     edit("modules/callback/main.tf", "APPROVAL_ENABLED = tostring(var.approval_enabled)", 'APPROVAL_ENABLED = "true"')],
   ["approval-on definition no longer the one before the modules", FAILS_RUN("tests/state_machine.tftest.hcl", "definition_with_approval_is_exactly_the_one_before_the_modules"),
@@ -129,55 +142,148 @@ function run(script, dir, c, clean) {
     if (!c.inspect) args.push("--no-inspect");
     if (!c.checks) args.push("--no-checks");
   }
+  return exec("bash", [script, ...args]);
+}
+
+function exec(command, args, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
     let output = "";
     child.stdout.on("data", (b) => (output += b));
     child.stderr.on("data", (b) => (output += b));
+    child.on("error", (e) => resolve({ code: 127, output: `${output}${e.message}` }));
     child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+// Plants that runs of one test file must fail on, and that leave the configuration valid, share
+// one `terraform test` invocation (check-infra.sh splits its files over two processes): each
+// process pays once, not once per plant, the two seconds of CPU in which Terraform and the
+// provider load the aws provider's schema. Each planted copy is a module under merged/plants/N,
+// the test file a copy whose runs name it (a run's module block: Terraform runs that module as
+// the configuration under test), and each plant's verdict comes from its file's part of the
+// output. A plant that made the configuration invalid would stop them all (Terraform loads every
+// module first): those are VALIDATE plants, which run alone.
+const shares = (c) => typeof c.tests === "string" && /^tests\/\w+\.tftest\.hcl$/.test(c.tests) && !c.fmt && !c.validate && !c.inspect && !c.checks && !c.reuse && !c.needs;
+
+async function shareProcess(work, clean, script, cases) {
+  const dir = path.join(work, "shared");
+  fs.cpSync(clean, dir, { recursive: true });
+  const files = [];
+  const problems = new Map();
+  for (const i of cases) {
+    const c = CASES[i];
+    const plant = `plants/${i}`;
+    try {
+      fs.cpSync(clean, path.join(dir, plant), { recursive: true });
+      c.plant(path.join(dir, plant));
+      let text = fs.readFileSync(path.join(dir, plant, c.tests), "utf8");
+      if (c.runs) text = keepRuns(text, c.tests, c.runs);
+      fs.writeFileSync(path.join(dir, `tests/plant_${i}.tftest.hcl`), underPlant(text, plant));
+      files.push(`tests/plant_${i}.tftest.hcl`);
+    } catch (e) {
+      problems.set(i, `self-test setup failed: ${e.message}`);
+    }
+  }
+  // The run blocks' modules, recorded by `terraform get` in a data directory of their own (the
+  // other runs read the shared one meanwhile), with the providers terraform init installed.
+  const env = { ...process.env, TF_DATA_DIR: path.join(work, "shared-data") };
+  fs.mkdirSync(env.TF_DATA_DIR);
+  fs.symlinkSync(path.join(process.env.TF_DATA_DIR, "providers"), path.join(env.TF_DATA_DIR, "providers"));
+  const get = await exec("terraform", ["get", "-no-color"], { cwd: dir, env });
+  const r = get.code !== 0 ? get : await exec("bash", [script, "--check-dir", dir, "--no-fmt", "--no-validate", "--no-inspect", "--no-checks", "--tests", files.join(",")], { env });
+  // Each file's lines end with "tests/plant_N.tftest.hcl... pass" or "... fail".
+  const verdicts = new Map();
+  let lines = [];
+  for (const line of r.output.split("\n")) {
+    const m = line.match(/^tests\/plant_(\d+)\.tftest\.hcl\.\.\. (pass|fail)$/);
+    if (!m) {
+      lines.push(line);
+      continue;
+    }
+    verdicts.set(Number(m[1]), { code: m[2] === "fail" ? 1 : 0, output: lines.join("\n") });
+    lines = [];
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(env.TF_DATA_DIR, { recursive: true, force: true });
+  return new Map(cases.map((i) => [i, problems.has(i) ? { code: 0, output: problems.get(i) } : (verdicts.get(i) ?? { code: 0, output: `no result for tests/plant_${i}.tftest.hcl in:\n${r.output}` })]));
+}
+
+// The unplanted copy's outcome: true when its checks passed.
+function unplantedOutcome() {
+  return new Promise((resolve) => {
+    let text = "";
+    process.stdin.on("data", (b) => (text += b));
+    process.stdin.on("end", () => resolve(text.trim() === "0"));
   });
 }
 
 async function main() {
   const [work, script] = process.argv.slice(2);
+  const unplanted = unplantedOutcome();
+  let abandoned = false;
+  unplanted.then((passed) => (abandoned = !passed));
   const clean = path.join(work, "stack");
   const started = Date.now();
   let failed = 0;
   const results = new Array(CASES.length);
   let skipped = 0;
-  // The slowest first (test runs, then validate or graph, then reused results), so that the two
-  // workers finish together.
+  const verdict = (i, r, secs) => {
+    const c = CASES[i];
+    const hit = r.output.match(c.expect);
+    if (r.code !== 0 && hit) return `ok   ${c.name} (${secs}): ${hit[0].replace(/\s+/g, " ").slice(0, 160)}`;
+    failed++;
+    return `FAIL ${c.name}: expected a failure matching ${c.expect}, got exit ${r.code}:\n${r.output.replace(/^/gm, "    ")}`;
+  };
+  // The shared process first (the longest job), then the slowest alone (test runs, then validate
+  // or graph, then reused results, which wait for the unplanted copy's checks anyway), so that
+  // the two workers finish together.
   const weight = (c) => (c.reuse ? 0 : c.tests && c.tests !== "none" ? 2 : 1);
-  const order = CASES.map((c, i) => i).sort((a, b) => weight(CASES[b]) - weight(CASES[a]) || a - b);
+  const runnable = (c) => !c.needs || atLeast(process.env.tf_version, c.needs);
+  CASES.forEach((c, i) => {
+    if (runnable(c)) return;
+    results[i] = `skip ${c.name}: needs Terraform >= ${c.needs}, this is ${process.env.tf_version || "unknown"}`;
+    skipped++;
+  });
+  const shared = CASES.map((c, i) => i).filter((i) => shares(CASES[i]));
+  const alone = CASES.map((c, i) => i).filter((i) => runnable(CASES[i]) && !shares(CASES[i]));
+  const jobs = [...(shared.length ? [{ shared }] : []), ...alone.sort((a, b) => weight(CASES[b]) - weight(CASES[a]) || a - b).map((i) => ({ i }))];
   let next = 0;
   async function worker() {
-    while (next < order.length) {
-      const i = order[next++];
-      const c = CASES[i];
-      if (c.needs && !atLeast(process.env.tf_version, c.needs)) {
-        results[i] = `skip ${c.name}: needs Terraform >= ${c.needs}, this is ${process.env.tf_version || "unknown"}`;
-        skipped++;
+    while (next < jobs.length && !abandoned) {
+      const job = jobs[next++];
+      const t0 = Date.now();
+      const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+      if (job.shared) {
+        const rs = await shareProcess(work, clean, script, job.shared);
+        for (const [i, r] of rs) results[i] = verdict(i, r, `${secs()}, shared`);
         continue;
       }
+      const i = job.i;
+      const c = CASES[i];
+      if (c.reuse && !(await unplanted)) return;
       const dir = path.join(work, `plant-${i}`);
       fs.cpSync(clean, dir, { recursive: true });
-      const t0 = Date.now();
       let r;
       try {
         c.plant(dir);
-        if (c.runs) keepRuns(dir, c.tests, c.runs);
+        if (c.runs) {
+          const file = path.join(dir, c.tests);
+          fs.writeFileSync(file, keepRuns(fs.readFileSync(file, "utf8"), c.tests, c.runs));
+        }
         r = await run(script, dir, c, clean);
       } catch (e) {
         r = { code: 0, output: `self-test setup failed: ${e.message}` };
       }
-      const hit = r.output.match(c.expect);
-      const secs = `${((Date.now() - t0) / 1000).toFixed(0)} s`;
-      results[i] = r.code !== 0 && hit ? `ok   ${c.name} (${secs}): ${hit[0].replace(/\s+/g, " ").slice(0, 160)}` : `FAIL ${c.name}: expected a failure matching ${c.expect}, got exit ${r.code}:\n${r.output.replace(/^/gm, "    ")}`;
-      if (!(r.code !== 0 && hit)) failed++;
+      results[i] = verdict(i, r, secs());
       for (const f of fs.readdirSync(work)) if (f.startsWith(`plant-${i}`)) fs.rmSync(path.join(work, f), { recursive: true, force: true });
     }
   }
   await Promise.all([worker(), worker()]);
+  if (!(await unplanted)) {
+    console.log("self-test: stopped: the unplanted configuration did not pass");
+    return 0;
+  }
   for (const l of results) console.log(`self-test: ${l}`);
   console.log(`self-test: ${((Date.now() - started) / 1000).toFixed(0)} s for ${CASES.length} planted errors`);
   console.log(`self-test: ${CASES.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
