@@ -64,15 +64,15 @@ const UPGRADE = { tests: "tests/upgrade", checks: true, needs: "1.11.0" };
 // [name, stage, plant, what the output must contain (when the stage does not say)]
 const CASES = [
   ["unformatted file", FMT, edit("modules/callback/main.tf", "  message_retention_seconds = var.dlq", "  message_retention_seconds   =  var.dlq"), /terraform fmt -check -recursive FAILED/],
+  // One plant for terraform validate: what it catches is Terraform's to test, that an error of it
+  // fails this stage is ours (an unknown block or a dangling reference would prove it again).
   ["misspelled argument", VALIDATE, edit("modules/callback/main.tf", "visibility_timeout_seconds = local", "visibility_timeout_secends = local"), /Unsupported argument[\s\S]*visibility_timeout_secends/],
-  ["unknown block", VALIDATE, edit("modules/lambda-function/main.tf", "  snap_start {\n", "  snapstart {\n"), /Unsupported block type[\s\S]*snapstart/],
-  ["dangling reference", VALIDATE, edit("modules/callback/main.tf", "event_source_arn                   = aws_sqs_queue.tasks.arn", "event_source_arn                   = aws_sqs_queue.task.arn"),
-    /Reference to undeclared resource[\s\S]*aws_sqs_queue\.task\.arn/],
   ["heartbeat >= timeout", TESTS("tests/names.tftest.hcl"), edit("variables.tf", /(variable "task_heartbeat_seconds" \{[\s\S]*?default\s+=\s)60/, "$13600"),
     /task_heartbeat_seconds \(3600\) must be less than\s+task_timeout_seconds \(3600\)/],
+  // One plant per check Terraform cannot make (the ASL validators, the destroy order below): a
+  // second one through the same check proves no more and costs a Terraform process.
   ["bad JSONPath in the ASL", TESTS("tests/state_machine.tftest.hcl", { runs: [], checks: true }), edit("statemachine.asl.json", '"TaskToken.$": "$$.Task.Token"', '"TaskToken.$": "$$.Task.Token["'),
     ASL_FINDING("TaskToken|JSONPath|path")],
-  ["Next naming a missing state", TESTS("tests/state_machine.tftest.hcl", { runs: [], checks: true }), edit("statemachine.asl.json", '"Next": "Done"', '"Next": "Finished"'), ASL_FINDING("Finished|Next|state")],
   ["integration ARN with a fixed partition", FAILS_RUN("tests/partition_aws_cn.tftest.hcl", "definition_in_the_aws_cn_partition"),
     edit("statemachine.asl.json", '"arn:${partition}:states:::sqs:sendMessage.waitForTaskToken"', '"arn:aws:states:::sqs:sendMessage.waitForTaskToken"')],
   ["partial batch responses turned off", FAILS_RUN("tests/module_callback.tftest.hcl", "event_source_mapping_feeds_the_live_alias_with_partial_batch_responses"),
@@ -113,8 +113,6 @@ const CASES = [
     edit("modules/approval/main.tf", '    GET  = "GET /approvals/{link}"\n    POST = "POST /approvals/{link}"\n', '    GET = "GET /approvals/{link}"\n')],
   ["approver subscription without its filter policy", FAILS_RUN("tests/module_approval.tftest.hcl", "two_approvers_get_a_filtered_email_subscription_each"),
     edit("modules/approval/main.tf", "  filter_policy       = jsonencode({ approver = [each.value] })\n", "")],
-  ["state machine no longer deleted before the approval API", GRAPH, edit("main.tf", "    module.approval,\n", ""),
-    /\[destroy-order\] aws_sfn_state_machine\.callback does not depend on module\.approval\.aws_apigatewayv2_stage\.approvals/],
   ["missing approval handler class", REUSE, remove(`${APPROVAL_SRC}/approval/ApprovalPageHandler.java`), /handler class io\.sfncallback\.approval\.ApprovalPageHandler does not exist/],
   ["local stack defaults out of step", REUSE, edit("local/src/main/resources/terraform-defaults.json", '"task_heartbeat_seconds": 60', '"task_heartbeat_seconds": 61'),
     /task_heartbeat_seconds is 61 here but variables\.tf's default is 60/],
@@ -276,7 +274,8 @@ async function main() {
         r = { code: 0, output: `self-test setup failed: ${e.message}` };
       }
       results[i] = verdict(i, r, secs());
-      for (const f of fs.readdirSync(work)) if (f.startsWith(`plant-${i}`)) fs.rmSync(path.join(work, f), { recursive: true, force: true });
+      // plant-N and its results plant-N.* (not plant-N0's: those may still be running).
+      for (const f of fs.readdirSync(work)) if (f === `plant-${i}` || f.startsWith(`plant-${i}.`)) fs.rmSync(path.join(work, f), { recursive: true, force: true });
     }
   }
   await Promise.all([worker(), worker()]);
